@@ -1,0 +1,206 @@
+"""The one in-memory graph that loaders feed and everything else reads.
+
+A :class:`KnowledgeGraph` wraps a networkx ``MultiDiGraph`` whose node keys
+are entity ids. Every record is validated against the schema as it is
+added; a bad record raises :class:`~htkg.errors.LoadError` naming the file
+and line it came from. Adding the same entity twice merges it: aliases and
+sources are unioned, other properties are filled in (a later source may add
+a property; it may not change the label).
+
+>>> from htkg.graph.records import Node, Edge
+>>> kg = KnowledgeGraph()
+>>> kg.add(Node("Sector", "sector-postal", {"name": "Postal services"}, "a.yaml:3 (registry)"))
+>>> kg.add(Node("Organisation", "royal-mail", {"name": "Royal Mail", "kind": "company"}, "a.yaml:9 (registry)"))
+>>> kg.add(Edge("OPERATES_IN", "royal-mail", "sector-postal", {}, "a.yaml:9 (registry)"))
+>>> kg.counts()
+({'Organisation': 1, 'Sector': 1}, {'OPERATES_IN': 1})
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator
+
+import networkx as nx
+
+from htkg.errors import LoadError
+from htkg.graph.records import Edge, Node
+from htkg.schema.model import Schema, load_schema
+
+_WHERE = re.compile(r"^(?P<file>.*?)(?::(?P<line>\d+)| ¶(?P<para>\S+))? \((?P<loader>[\w-]+)\)$")
+_MERGED = ("aliases", "sources")
+
+
+def where(source: str) -> tuple[str | None, int | None]:
+    """Split a provenance string into (file, line) for error messages.
+
+    >>> where("registry/organisations.yaml:12 (registry)")
+    ('registry/organisations.yaml', 12)
+    >>> where("minutes.txt ¶4.5 (minutes)")
+    ('minutes.txt ¶4.5', None)
+    """
+    m = _WHERE.match(source or "")
+    if not m:
+        return (source or None, None)
+    if m["para"]:
+        return (f"{m['file']} ¶{m['para']}", None)
+    return (m["file"], int(m["line"]) if m["line"] else None)
+
+
+@dataclass
+class Unresolved:
+    """A name a loader could not resolve to an entity, and where it was seen."""
+
+    name: str
+    kind: str
+    source: str
+
+
+@dataclass
+class KnowledgeGraph:
+    """Validated entities and relationships, with their provenance."""
+
+    schema: Schema = field(default_factory=load_schema)
+    g: nx.MultiDiGraph = field(default_factory=nx.MultiDiGraph)
+    unresolved: list[Unresolved] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    # -- adding -----------------------------------------------------------
+    def add(self, record: Node | Edge) -> None:
+        """Validate and add one record (a :class:`Node` or an :class:`Edge`)."""
+        if isinstance(record, Node):
+            self._add_node(record)
+        elif isinstance(record, Edge):
+            self._add_edge(record)
+        else:
+            raise TypeError(f"not a graph record: {record!r}")
+
+    def add_all(self, records: Iterable[Node | Edge]) -> int:
+        """Add every record; return how many were added."""
+        n = 0
+        for n, record in enumerate(records, 1):
+            self.add(record)
+        return n
+
+    def report_unresolved(self, name: str, kind: str, source: str) -> None:
+        """Record a name that resolved to nothing; it is listed in the build summary."""
+        self.unresolved.append(Unresolved(name, kind, source))
+
+    def _fail(self, record: Node | Edge, message: str) -> LoadError:
+        file, line = where(record.source)
+        return LoadError(message, file, line)
+
+    def _clean(self, record, declared: dict, what: str, new: bool) -> dict:
+        clean: dict[str, Any] = {}
+        for name, value in record.props.items():
+            if value is None:
+                continue
+            prop = declared.get(name)
+            if prop is None or name == "sources":
+                raise self._fail(record, f"{what} has no property '{name}'; "
+                                         f"it has: {', '.join(p for p in declared if p != 'sources')}")
+            try:
+                clean[name] = prop.clean(value)
+            except ValueError as exc:
+                raise self._fail(record, f"{what}: property '{name}': {exc}") from None
+        if new:
+            missing = [p.name for p in declared.values()
+                       if p.required and p.name not in clean and p.name not in ("id", "sources")]
+            if missing:
+                raise self._fail(record, f"{what} is missing required "
+                                         f"propert{'y' if len(missing) == 1 else 'ies'}: "
+                                         f"{', '.join(missing)}")
+        return clean
+
+    def _add_node(self, node: Node) -> None:
+        label = self.schema.labels.get(node.label)
+        if label is None:
+            raise self._fail(node, f"unknown label '{node.label}'; known labels: "
+                                   f"{', '.join(self.schema.labels)}")
+        try:
+            label.properties["id"].clean(node.id)
+        except ValueError as exc:
+            raise self._fail(node, f"{node.label} id: {exc}") from None
+        existing = self.g.nodes.get(node.id)
+        what = f"{node.label} '{node.id}'"
+        props = self._clean(node, label.properties, what, new=existing is None)
+        if existing is None:
+            props.setdefault("aliases", [])
+            props["sources"] = [node.source] if node.source else []
+            props["id"] = node.id
+            self.g.add_node(node.id, label=node.label, props=props)
+            return
+        if existing["label"] != node.label:
+            raise self._fail(node, f"id '{node.id}' is already a {existing['label']}, "
+                                   f"not a {node.label} (ids are unique across labels)")
+        self._merge(existing["props"], props, node.source)
+
+    @staticmethod
+    def _merge(target: dict, props: dict, source: str) -> None:
+        for name, value in props.items():
+            if name in _MERGED:
+                continue
+            if name == "name" and target.get("name") and target["name"] != value:
+                target.setdefault("aliases", [])
+                if value not in target["aliases"]:
+                    target["aliases"].append(value)
+                continue
+            target[name] = value
+        for alias in props.get("aliases", []):
+            if alias not in target.setdefault("aliases", []) and alias != target.get("name"):
+                target["aliases"].append(alias)
+        if source and source not in target.setdefault("sources", []):
+            target["sources"].append(source)
+
+    def _add_edge(self, edge: Edge) -> None:
+        rel = self.schema.relationships.get(edge.type)
+        if rel is None:
+            raise self._fail(edge, f"unknown relationship type '{edge.type}'; known types: "
+                                   f"{', '.join(self.schema.relationships)}")
+        ends = []
+        for end in (edge.source_id, edge.target_id):
+            data = self.g.nodes.get(end)
+            if data is None:
+                raise self._fail(edge, f"{edge.type} refers to unknown entity '{end}'")
+            ends.append(data["label"])
+        if tuple(ends) not in rel.between:
+            allowed = "; ".join(f"{a} to {b}" for a, b in rel.between)
+            raise self._fail(edge, f"{edge.type} cannot link {ends[0]} '{edge.source_id}' to "
+                                   f"{ends[1]} '{edge.target_id}'; it links {allowed}")
+        what = f"{edge.type} from '{edge.source_id}' to '{edge.target_id}'"
+        props = self._clean(edge, rel.properties, what, new=True)
+        key = edge.type + "|" + "|".join(str(props.get(k, "")) for k in rel.key)
+        existing = self.g.get_edge_data(edge.source_id, edge.target_id, key)
+        if existing is None:
+            props["sources"] = [edge.source] if edge.source else []
+            self.g.add_edge(edge.source_id, edge.target_id, key=key, type=edge.type, props=props)
+        else:
+            self._merge(existing["props"], props, edge.source)
+
+    # -- reading ----------------------------------------------------------
+    def node(self, node_id: str) -> tuple[str, dict] | None:
+        """(label, properties) of one entity, or None."""
+        data = self.g.nodes.get(node_id)
+        return None if data is None else (data["label"], data["props"])
+
+    def nodes(self, label: str | None = None) -> Iterator[tuple[str, str, dict]]:
+        """Yield (id, label, properties), optionally of one label."""
+        for node_id, data in self.g.nodes(data=True):
+            if label is None or data["label"] == label:
+                yield node_id, data["label"], data["props"]
+
+    def edges(self, type: str | None = None) -> Iterator[tuple[str, str, str, dict]]:
+        """Yield (source id, target id, type, properties)."""
+        for a, b, data in self.g.edges(data=True):
+            if type is None or data["type"] == type:
+                yield a, b, data["type"], data["props"]
+
+    def label_of(self, node_id: str) -> str:
+        return self.g.nodes[node_id]["label"]
+
+    def counts(self) -> tuple[dict[str, int], dict[str, int]]:
+        """Counts per label and per relationship type, sorted by name."""
+        labels = Counter(d["label"] for _, d in self.g.nodes(data=True))
+        types = Counter(d["type"] for _, _, d in self.g.edges(data=True))
+        return dict(sorted(labels.items())), dict(sorted(types.items()))

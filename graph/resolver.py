@@ -1,0 +1,172 @@
+"""Resolve names as people write them to the graph's canonical ids.
+
+One resolver serves every loader and every command. It indexes each
+entity's name and aliases after :func:`normalise`, so case, punctuation,
+"&" for "and" and a leading "The" do not matter. Abbreviations (MOJ,
+DfID), historical names (Scottish Executive) and the forms the NRM tables
+print are aliases in the bundled registry, so knowledge lives in data.
+A name that resolves to nothing returns ``None``; callers report it, they
+never invent an entity for it.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from functools import lru_cache
+from typing import Iterable
+
+_TOKEN = re.compile(r"[\w'’]+|&")
+_ABBREV = re.compile(r"^[A-Z][A-Za-z]*[A-Z][A-Za-z]*$")
+
+
+def tokens(text: str) -> list[tuple[str, int, int]]:
+    """Normalised word tokens of a text with their offsets.
+
+    >>> [t for t, _, _ in tokens("Barnardo's & the NCA")]
+    ['barnardos', 'and', 'the', 'nca']
+    """
+    out = []
+    for m in _TOKEN.finditer(text):
+        word = m.group().casefold().replace("'", "").replace("’", "").replace("_", " ").strip()
+        if word == "&":
+            word = "and"
+        if word:
+            out.append((word, m.start(), m.end()))
+    return out
+
+
+def normalise(name: str) -> str:
+    """The form names are compared in.
+
+    >>> normalise("  The Children’s Society ")
+    'childrens society'
+    >>> normalise("AGO/CPS") == normalise("ago cps")
+    True
+    """
+    words = [t for t, _, _ in tokens(name)]
+    if len(words) > 1 and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
+
+
+class Resolver:
+    """An index from normalised names to entity ids.
+
+    >>> r = Resolver()
+    >>> r.add("ministry-of-justice", "Organisation", ["Ministry of Justice", "MOJ", "MoJ"])
+    >>> r.add("country-gb-sct", "Country", ["Scotland"])
+    >>> r.resolve("moj"), r.resolve("The Ministry of Justice"), r.resolve("Scotland", "Organisation")
+    ('ministry-of-justice', 'ministry-of-justice', None)
+    >>> r.scan("MOJ met officials from Scotland.")
+    [('ministry-of-justice', 0, 3), ('country-gb-sct', 23, 31)]
+    """
+
+    def __init__(self) -> None:
+        self._index: dict[str, set[str]] = defaultdict(set)
+        self._labels: dict[str, str] = {}
+        self._names: dict[str, str] = {}
+        self._exact_case: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self._longest = 1
+
+    def add(self, entity_id: str, label: str, names: Iterable[str]) -> None:
+        """Index an entity under each of its names (the first is its display name)."""
+        self._labels[entity_id] = label
+        for name in names:
+            if not name:
+                continue
+            self._names.setdefault(entity_id, name)
+            key = normalise(name)
+            if not key:
+                continue
+            self._index[key].add(entity_id)
+            # Short upper-case abbreviations ("IE", "GLA") only match in running
+            # text when written in capitals, so "ie" or "gla" in prose do not.
+            if _ABBREV.match(name.strip()) and len(name.strip()) <= 6:
+                self._exact_case[(key, entity_id)].add(name.strip())
+            self._longest = max(self._longest, key.count(" ") + 1)
+
+    @classmethod
+    def from_graph(cls, kg) -> "Resolver":
+        """Build a resolver over every entity of a :class:`KnowledgeGraph`."""
+        r = cls()
+        for node_id, label, props in kg.nodes():
+            r.add(node_id, label, [props.get("name", ""), node_id, *props.get("aliases", [])])
+        return r
+
+    def label(self, entity_id: str) -> str | None:
+        return self._labels.get(entity_id)
+
+    def name(self, entity_id: str) -> str | None:
+        return self._names.get(entity_id)
+
+    def __contains__(self, entity_id: str) -> bool:
+        return entity_id in self._labels
+
+    def resolve_all(self, name: str, label: str | None = None) -> list[str]:
+        """Every id the name may mean (empty when none, several when ambiguous)."""
+        ids = self._index.get(normalise(name), set())
+        if label is not None:
+            ids = {i for i in ids if self._labels[i] == label}
+        return sorted(ids)
+
+    def resolve(self, name: str, label: str | None = None) -> str | None:
+        """The one id a name means, or None when it means none or several."""
+        ids = self.resolve_all(name, label)
+        return ids[0] if len(ids) == 1 else None
+
+    def candidates(self, name: str, n: int = 5, label: str | None = None) -> list[str]:
+        """Display names of the closest entities, best first, for error messages."""
+        keys = [k for k, ids in self._index.items()
+                if label is None or any(self._labels[i] == label for i in ids)]
+        close = difflib.get_close_matches(normalise(name), keys, n=n * 2, cutoff=0.6)
+        key = normalise(name)
+        close += [k for k in keys if key and key in k and k not in close]
+        out: list[str] = []
+        for k in close:
+            for i in sorted(self._index[k]):
+                shown = f"{self._names.get(i, i)} ({i})"
+                if shown not in out and (label is None or self._labels[i] == label):
+                    out.append(shown)
+        return out[:n]
+
+    def scan(self, text: str, labels: Iterable[str] | None = None) -> list[tuple[str, int, int]]:
+        """Entities named in running text: (id, start, end), longest match first.
+
+        A match must look like a name: it starts with a capital letter, or
+        names a Sector ("agriculture"); abbreviations match in capitals only.
+        Ambiguous names are skipped.
+        """
+        wanted = set(labels) if labels is not None else None
+        toks = tokens(text)
+        found: list[tuple[str, int, int]] = []
+        i = 0
+        while i < len(toks):
+            for size in range(min(self._longest, len(toks) - i), 0, -1):
+                key = " ".join(t for t, _, _ in toks[i:i + size])
+                ids = self._index.get(key)
+                if not ids or len(ids) != 1:
+                    continue
+                (entity_id,) = ids
+                start, end = toks[i][1], toks[i + size - 1][2]
+                written = text[start:end]
+                label = self._labels[entity_id]
+                if wanted is not None and label not in wanted:
+                    continue
+                exact = self._exact_case.get((key, entity_id))
+                if exact and written not in exact:
+                    continue
+                if label != "Sector" and not written[:1].isupper():
+                    continue
+                found.append((entity_id, start, end))
+                i += size - 1
+                break
+            i += 1
+        return found
+
+
+@lru_cache(maxsize=1)
+def default_resolver() -> Resolver:
+    """The resolver over the bundled registry, built once per process."""
+    from htkg.loaders.registry import registry_graph
+    return Resolver.from_graph(registry_graph())

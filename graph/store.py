@@ -1,0 +1,266 @@
+"""Read and write the graph through the official neo4j driver.
+
+The same code serves the embedded default (ArcadeDB in-process, reached over
+its Bolt listener) and a Neo4j 5 server or Aura given by URI. Writing
+follows the driver's documented pattern: constraints first, then batches of
+``UNWIND $rows AS row MERGE (n:Label {id: row.id}) SET n += row.props``;
+relationships match both labelled endpoints and MERGE on their key. Values
+reach Cypher only as parameters; labels and types in query text come from
+the schema, never from input.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import neo4j
+from neo4j import GraphDatabase
+from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
+
+from htkg.errors import QueryError, StoreError
+from htkg.graph import embedded
+from htkg.graph.model import KnowledgeGraph
+
+BATCH = 2000
+URI_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
+Progress = Callable[[str, int, int], None]
+
+
+def is_uri(db: str | None) -> bool:
+    return bool(db) and db.startswith(URI_SCHEMES)
+
+
+@dataclass
+class Target:
+    """Where the graph lives: an embedded store directory or a server URI."""
+
+    path: Path | None = None
+    uri: str | None = None
+    user: str | None = None
+    password: str | None = None
+    database: str | None = None
+
+    @property
+    def shown(self) -> str:
+        return self.uri if self.uri else str(self.path)
+
+
+def resolve_target(db: str | None = None) -> Target:
+    """``--db`` wins; then ``NEO4J_URI``; then the embedded default directory."""
+    db = db or os.environ.get("NEO4J_URI") or None
+    if db and "://" in db:
+        if not is_uri(db):
+            raise StoreError(f"unsupported database URI '{db}'; use bolt://, neo4j:// or "
+                             f"neo4j+s://, or a directory path for the embedded store")
+        return Target(uri=db, user=os.environ.get("NEO4J_USERNAME", "neo4j"),
+                      password=os.environ.get("NEO4J_PASSWORD", ""),
+                      database=os.environ.get("NEO4J_DATABASE") or None)
+    return Target(path=Path(db).expanduser() if db else embedded.default_store_path())
+
+
+@dataclass
+class Result:
+    columns: list[str]
+    rows: list[dict[str, Any]]
+
+
+@dataclass
+class WriteStats:
+    nodes: int = 0
+    relationships: int = 0
+    batches: int = 0
+
+
+def plain(value: Any) -> Any:
+    """Driver values (nodes, relationships, paths, temporals) as JSON-ready data."""
+    if isinstance(value, neo4j.graph.Node):
+        return {"labels": sorted(value.labels), **{k: plain(v) for k, v in value.items()}}
+    if isinstance(value, neo4j.graph.Relationship):
+        return {"type": value.type, **{k: plain(v) for k, v in value.items()}}
+    if isinstance(value, neo4j.graph.Path):
+        return {"nodes": [plain(n) for n in value.nodes],
+                "relationships": [plain(r) for r in value.relationships]}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if hasattr(value, "iso_format"):
+        return value.iso_format()
+    return value
+
+
+class Store:
+    """An open connection to the graph database."""
+
+    def __init__(self, driver: neo4j.Driver, database: str | None, shown: str):
+        self.driver = driver
+        self.database = database
+        self.shown = shown
+
+    def _session(self, mode: str = neo4j.WRITE_ACCESS) -> neo4j.Session:
+        return self.driver.session(database=self.database, default_access_mode=mode)
+
+    # -- writing ------------------------------------------------------------
+    def write_graph(self, kg: KnowledgeGraph, progress: Progress | None = None) -> WriteStats:
+        """Write every node and relationship of ``kg``; running it twice changes nothing."""
+        stats = WriteStats()
+        total = kg.g.number_of_nodes() + kg.g.number_of_edges()
+        done = 0
+        with self._session() as session:
+            for statement in kg.schema.constraint_statements():
+                session.run(statement).consume()
+            by_label: dict[str, list[dict]] = defaultdict(list)
+            for node_id, label, props in kg.nodes():
+                by_label[label].append({"id": node_id, "props": _storable(props)})
+            for label, rows in by_label.items():
+                query = f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n += row.props"
+                for batch in _batches(rows):
+                    session.execute_write(_run, query, batch)
+                    stats.batches += 1
+                    stats.nodes += len(batch)
+                    done += len(batch)
+                    if progress:
+                        progress("nodes", done, total)
+            by_type: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+            for a, b, rel_type, props in kg.edges():
+                rel = kg.schema.relationships[rel_type]
+                key = "|".join(str(props.get(k, "")) for k in rel.key)
+                by_type[(rel_type, kg.label_of(a), kg.label_of(b))].append(
+                    {"a": a, "b": b, "key": key, "props": _storable(props)})
+            for (rel_type, la, lb), rows in by_type.items():
+                query = (f"UNWIND $rows AS row MATCH (a:{la} {{id: row.a}}) "
+                         f"MATCH (b:{lb} {{id: row.b}}) "
+                         f"MERGE (a)-[r:{rel_type} {{key: row.key}}]->(b) SET r += row.props")
+                for batch in _batches(rows):
+                    session.execute_write(_run, query, batch)
+                    stats.batches += 1
+                    stats.relationships += len(batch)
+                    done += len(batch)
+                    if progress:
+                        progress("relationships", done, total)
+        return stats
+
+    # -- reading ------------------------------------------------------------
+    def read(self, query: str, params: dict | None = None) -> Result:
+        """Run one query read-only: a query that would write is refused and undone."""
+        with self._session(neo4j.READ_ACCESS) as session:
+            tx = session.begin_transaction()
+            try:
+                result = tx.run(query, params or {})
+                columns = list(result.keys())
+                rows = [{k: plain(v) for k, v in record.items()} for record in result]
+                summary = result.consume()
+            except Neo4jError as exc:
+                raise QueryError(_driver_message(exc)) from None
+            finally:
+                with contextlib.suppress(Exception):
+                    tx.rollback()
+            if summary.counters.contains_updates or summary.counters.contains_system_updates:
+                raise QueryError("refused: this command only reads, and the query would change "
+                                 "the graph; nothing was changed")
+        return Result(columns, rows)
+
+    def counts(self) -> tuple[dict[str, int], dict[str, int]]:
+        """Counts per label and per relationship type, as stored."""
+        labels = self.read("MATCH (n) RETURN labels(n)[0] AS label, count(*) AS n")
+        types = self.read("MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS n")
+        return (dict(sorted((r["label"], r["n"]) for r in labels.rows)),
+                dict(sorted((r["type"], r["n"]) for r in types.rows)))
+
+
+def _run(tx: neo4j.ManagedTransaction, query: str, rows: list[dict]) -> None:
+    tx.run(query, rows=rows).consume()
+
+
+def _batches(rows: list, size: int = BATCH) -> Iterator[list]:
+    for i in range(0, len(rows), size):
+        yield rows[i:i + size]
+
+
+def _storable(props: dict) -> dict:
+    """Drop empty values: Cypher stores no nulls, and empty lists carry no type."""
+    return {k: v for k, v in props.items() if v is not None and v != []}
+
+
+def _driver_message(exc: Neo4jError) -> str:
+    text = (exc.message or str(exc)).strip().splitlines()
+    return text[0] if text else exc.__class__.__name__
+
+
+def _connect(uri: str, user: str, password: str, database: str | None, shown: str) -> Store:
+    try:
+        driver = GraphDatabase.driver(uri, auth=(user, password))
+        driver.verify_connectivity()
+    except AuthError:
+        raise StoreError(f"the server at {shown} refused the user name or password "
+                         f"(check NEO4J_USERNAME and NEO4J_PASSWORD)") from None
+    except (ServiceUnavailable, OSError, ValueError) as exc:
+        raise StoreError(f"cannot reach the graph database at {shown}: "
+                         f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+    return Store(driver, database, shown)
+
+
+@contextlib.contextmanager
+def open_store(db: str | None = None) -> Iterator[Store]:
+    """Open the graph for reading: the embedded store's current build, or a server."""
+    target = resolve_target(db)
+    if target.uri:
+        store = _connect(target.uri, target.user, target.password, target.database, target.shown)
+        try:
+            yield store
+        finally:
+            store.driver.close()
+        return
+    with embedded.StoreLock(target.path):
+        generation = embedded.current_generation(target.path)
+        if generation is None:
+            raise StoreError(f"no graph has been built in {target.path} yet; run 'htkg build' first")
+        server = embedded.start_server(generation)
+        try:
+            store = _connect(server.uri, server.user, server.password, embedded.DATABASE,
+                             target.shown)
+            try:
+                yield store
+            finally:
+                store.driver.close()
+        finally:
+            server.stop()
+
+
+def write_store(kg: KnowledgeGraph, db: str | None = None,
+                progress: Progress | None = None) -> tuple[WriteStats, Target]:
+    """Write ``kg`` to the target. An embedded build goes into a new generation
+    that replaces the current one only when complete."""
+    target = resolve_target(db)
+    if target.uri:
+        store = _connect(target.uri, target.user, target.password, target.database, target.shown)
+        try:
+            return store.write_graph(kg, progress), target
+        except Neo4jError as exc:
+            raise StoreError(f"writing to {target.shown} failed: {_driver_message(exc)}") from None
+        finally:
+            store.driver.close()
+    with embedded.StoreLock(target.path):
+        generation = embedded.new_generation(target.path)
+        try:
+            server = embedded.start_server(generation, create=True)
+            try:
+                store = _connect(server.uri, server.user, server.password, embedded.DATABASE,
+                                 target.shown)
+                try:
+                    stats = store.write_graph(kg, progress)
+                finally:
+                    store.driver.close()
+            finally:
+                server.stop()
+        except BaseException as exc:
+            embedded.discard_generation(generation)
+            if isinstance(exc, Neo4jError):
+                raise StoreError(f"writing the embedded store failed: {_driver_message(exc)}") from None
+            raise
+        embedded.publish_generation(target.path, generation)
+    return stats, target

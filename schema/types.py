@@ -1,0 +1,126 @@
+"""The closed registry of property types a schema may use.
+
+Each type cleans a value (returning the form stored in the graph) or raises
+``ValueError`` with a short reason. Stored forms are plain JSON/Cypher
+values: dates are ISO ``YYYY-MM-DD`` strings, so the same value travels
+unchanged to the embedded store, Neo4j, RDF (as ``xsd:date``) and JSON.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import Any, Callable
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_ISO2 = re.compile(r"^[A-Z]{2}$")
+_SUBDIVISION = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
+
+
+def _string(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected text, got {type(value).__name__}")
+    value = " ".join(value.split())
+    if not value:
+        raise ValueError("expected text, got an empty string")
+    return value
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("expected non-empty text")
+    return value.strip()
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
+            return int(value)
+        raise ValueError(f"expected a whole number, got {value!r}")
+    return value
+
+
+def _float(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"expected a number, got {value!r}")
+    return float(value)
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"expected true or false, got {value!r}")
+    return value
+
+
+def _date(value: Any) -> str:
+    if isinstance(value, _dt.datetime):
+        value = value.date()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            return _dt.date.fromisoformat(value.strip()).isoformat()
+        except ValueError:
+            pass
+    raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}")
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, (list, tuple)):
+        raise ValueError(f"expected a list of text, got {type(value).__name__}")
+    return [_string(v) for v in value]
+
+
+def _slug(value: Any) -> str:
+    if not isinstance(value, str) or not _SLUG.match(value):
+        raise ValueError(f"expected a slug of a-z, 0-9 and '-', got {value!r}")
+    return value
+
+
+def _country_code(value: Any) -> str:
+    if not isinstance(value, str) or not _ISO2.match(value.strip().upper()):
+        raise ValueError(f"expected an ISO 3166-1 alpha-2 code such as 'NG', got {value!r}")
+    return value.strip().upper()
+
+
+def _subdivision(value: Any) -> str:
+    if not isinstance(value, str) or not _SUBDIVISION.match(value.strip().upper()):
+        raise ValueError(f"expected an ISO 3166-2 code such as 'GB-SCT', got {value!r}")
+    return value.strip().upper()
+
+
+TYPES: dict[str, Callable[[Any], Any]] = {
+    "string": _string,
+    "text": _text,
+    "int": _int,
+    "float": _float,
+    "bool": _bool,
+    "date": _date,
+    "strings": _strings,
+    "slug": _slug,
+    "country_code": _country_code,
+    "subdivision": _subdivision,
+}
+"""Every type name a schema may use, except ``enum`` (which needs values)."""
+
+
+def cleaner(type_name: str, values: list[str] | None = None) -> Callable[[Any], Any]:
+    """Return the cleaning function for a type; ``enum`` checks membership.
+
+    >>> cleaner("date")("2013-03-11")
+    '2013-03-11'
+    >>> cleaner("enum", ["chair", "member"])("chair")
+    'chair'
+    >>> cleaner("int")("12")
+    12
+    """
+    if type_name == "enum":
+        allowed = list(values or [])
+
+        def _enum(value: Any) -> str:
+            if value not in allowed:
+                raise ValueError(f"expected one of {', '.join(allowed)}; got {value!r}")
+            return value
+        return _enum
+    return TYPES[type_name]
