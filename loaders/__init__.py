@@ -1,0 +1,129 @@
+"""Loaders: one adapter per kind of source, and the routing between them.
+
+Each loader module offers ``NAME``, ``DESCRIPTION``, ``recognises(path,
+head) -> bool`` (``head`` is the file's first few kilobytes as text) and
+``load(path, ctx) -> FileReport``. A loader reads its file, yields records
+into ``ctx.kg`` (validated there) and reports names it could not resolve
+through ``ctx.kg.report_unresolved``; it never writes to a database.
+"""
+from __future__ import annotations
+
+import importlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from htkg.errors import LoadError
+from htkg.graph.model import KnowledgeGraph
+from htkg.graph.resolver import Resolver
+
+# Module names under htkg.loaders, in the order they are asked.
+LOADER_MODULES = ["registry", "minutes_loader", "nrm"]
+
+
+@dataclass
+class FileReport:
+    """What one loader did with one file."""
+
+    path: str
+    loader: str
+    rows: int = 0
+    records: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class LoadContext:
+    kg: KnowledgeGraph
+    options: dict[str, Any] = field(default_factory=dict)
+    progress: Callable[[str, int, int], None] | None = None
+
+    def resolver(self) -> Resolver:
+        """A resolver over everything loaded so far (registry first)."""
+        return Resolver.from_graph(self.kg)
+
+
+@dataclass
+class BuildReport:
+    files: list[FileReport] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def loader_modules() -> list:
+    mods = []
+    for name in LOADER_MODULES:
+        try:
+            mods.append(importlib.import_module(f"htkg.loaders.{name}"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"htkg.loaders.{name}":
+                raise
+    return mods
+
+
+def _head(path: Path) -> str:
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(8192)
+    except OSError as exc:
+        raise LoadError(f"cannot read the file: {exc.strerror}", str(path)) from None
+    return raw.decode("utf-8", errors="replace")
+
+
+def route(path: Path) -> Any | None:
+    """The loader module that recognises a file, or None."""
+    head = _head(path)
+    for mod in loader_modules():
+        if mod.recognises(path, head):
+            return mod
+    return None
+
+
+def known_kinds() -> str:
+    return "; ".join(f"{m.NAME} ({m.DESCRIPTION})" for m in loader_modules())
+
+
+def expand(paths: list[str | Path]) -> list[tuple[Path, bool]]:
+    """Files to load: (path, named explicitly). Folders are walked in name order."""
+    out: list[tuple[Path, bool]] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            out += [(f, False) for f in sorted(p.rglob("*"))
+                    if f.is_file() and not f.name.startswith(".")]
+        elif p.exists():
+            out.append((p, True))
+        else:
+            raise LoadError("no such file or folder", str(p))
+    return out
+
+
+def build_graph(paths: list[str | Path], bundled: bool = True,
+                options: dict | None = None,
+                progress: Callable[[str, int, int], None] | None = None
+                ) -> tuple[KnowledgeGraph, BuildReport]:
+    """Load the bundled registry (unless ``bundled`` is False) and every path."""
+    from htkg.loaders import registry
+    started = time.perf_counter()
+    kg = KnowledgeGraph()
+    report = BuildReport()
+    ctx = LoadContext(kg, dict(options or {}), progress)
+    if bundled:
+        registry.load_registry(kg)
+        report.files.append(FileReport("(bundled registry)", registry.NAME,
+                                       records=kg.g.number_of_nodes() + kg.g.number_of_edges()))
+    plan = []
+    for path, explicit in expand(paths):
+        mod = route(path)
+        if mod is None:
+            if explicit:
+                raise LoadError(f"htkg does not know this kind of file; it reads: {known_kinds()}",
+                                str(path))
+            report.skipped.append((str(path), "not a kind of file htkg reads"))
+            continue
+        plan.append((path, mod))
+    for path, mod in plan:
+        report.files.append(mod.load(path, ctx))
+    report.seconds = time.perf_counter() - started
+    return kg, report

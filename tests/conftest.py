@@ -1,0 +1,64 @@
+"""Shared fixtures: real stores built in temporary folders, and the shared data.
+
+Every test talks to the real embedded database (ArcadeDB in this process,
+reached over Bolt by the official driver); nothing is mocked.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parent
+FIXTURES = TESTS / "fixtures"
+SHARED = TESTS.parent.parent / "shared"
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared, or skip the test with the reason it is absent."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is absent: the team's shared data is not beside this checkout")
+    return path
+
+
+@pytest.fixture(scope="session")
+def registry_store(tmp_path_factory) -> str:
+    """An embedded store holding the bundled registry only."""
+    from htkg.graph.store import write_store
+    from htkg.loaders import build_graph
+    db = tmp_path_factory.mktemp("registry-store")
+    kg, _ = build_graph([])
+    write_store(kg, str(db))
+    return str(db)
+
+
+@pytest.fixture(scope="session")
+def bolt_server(tmp_path_factory):
+    """The embedded store served over Bolt by a separate process (`htkg serve`)."""
+    db = tmp_path_factory.mktemp("bolt-store")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path_factory.mktemp("cache"))}
+    proc = subprocess.Popen([sys.executable, "-m", "htkg.cli", "serve", "--db", str(db)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    line = proc.stdout.readline()
+    if not line:
+        proc.kill()
+        pytest.fail(f"htkg serve did not start: {proc.stderr.read()}")
+    info = json.loads(line)
+    yield info
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+@pytest.fixture
+def bolt_env(bolt_server, monkeypatch):
+    """Environment that points htkg at the Bolt server as if it were Neo4j."""
+    monkeypatch.setenv("NEO4J_URI", bolt_server["uri"])
+    monkeypatch.setenv("NEO4J_USERNAME", bolt_server["user"])
+    monkeypatch.setenv("NEO4J_PASSWORD", bolt_server["password"])
+    monkeypatch.setenv("NEO4J_DATABASE", bolt_server["database"])
+    return bolt_server
