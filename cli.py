@@ -108,8 +108,9 @@ def cypher(query: str, params: tuple[str, ...], fmt: str, db: str | None) -> Non
     """
     from htkg.graph.store import open_store
     from htkg.output import render
+    values = parse_params(params)
     with open_store(db) as store:
-        result = store.read(query, parse_params(params))
+        result = store.read(query, values)
     emit(render(result.columns, result.rows, fmt))
 
 
@@ -170,6 +171,9 @@ def serve(db: str | None) -> None:
         raise click.UsageError("serve runs the embedded store; give --db a directory, not a URI")
     embedded.serve(target.path, announce=lambda line: click.echo(line) or sys.stdout.flush())
 
+
+# Commands that live in their own modules register themselves on `main`.
+from htkg import cli_minutes, cli_queries, cli_maps, cli_export  # noqa: E402,F401
 
 if __name__ == "__main__":  # pragma: no cover
     main()
