@@ -1,6 +1,34 @@
-"""The htkg command line: commands for minutes (registered on `htkg.cli.main`)."""
+"""The command line: reviewing what htkg reads from a file of minutes."""
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import click
 
-from htkg.cli import db_option, emit, format_option, main, param_option, parse_params  # noqa: F401
+from htkg.cli import emit, main
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="A listing for people, or one JSON object.")
+def minutes(file: Path, fmt: str) -> None:
+    """Show what htkg extracts from a FILE of minutes, for review before building.
+
+    Attendees and apologies (organisation as written and as resolved, person,
+    principal, chair, remote), items with their paragraphs and actions (owners
+    as written and resolved), entities mentioned per paragraph, and warnings
+    for every line that could not be placed.
+
+    Example:
+
+        htkg minutes ../shared/seeds/idmg-minutes-2013-03-11.txt --format json
+    """
+    from htkg.graph.resolver import default_resolver
+    from htkg.loaders.minutes import format_text, read_minutes
+    parsed = read_minutes(file, resolve=default_resolver())
+    if fmt == "json":
+        emit(json.dumps(parsed.to_json(), ensure_ascii=False, indent=2))
+    else:
+        emit(format_text(parsed))

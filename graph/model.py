@@ -138,6 +138,12 @@ class KnowledgeGraph:
 
     @staticmethod
     def _merge(target: dict, props: dict, source: str) -> None:
+        """Fill in: the first source of a value keeps it; lists are unioned.
+
+        A different name from a later source becomes an alias, so the
+        registry's canonical names and descriptions are never overwritten
+        by a loader that mentions the same entity.
+        """
         for name, value in props.items():
             if name in _MERGED:
                 continue
@@ -146,7 +152,10 @@ class KnowledgeGraph:
                 if value not in target["aliases"]:
                     target["aliases"].append(value)
                 continue
-            target[name] = value
+            if isinstance(value, list) and isinstance(target.get(name), list):
+                target[name] += [v for v in value if v not in target[name]]
+            elif target.get(name) is None:
+                target[name] = value
         for alias in props.get("aliases", []):
             if alias not in target.setdefault("aliases", []) and alias != target.get("name"):
                 target["aliases"].append(alias)

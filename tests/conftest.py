@@ -62,3 +62,9 @@ def bolt_env(bolt_server, monkeypatch):
     monkeypatch.setenv("NEO4J_PASSWORD", bolt_server["password"])
     monkeypatch.setenv("NEO4J_DATABASE", bolt_server["database"])
     return bolt_server
+
+
+@pytest.fixture(scope="session")
+def shared():
+    """``shared("seeds", "x.txt")``: a path under ../shared, or skip with the reason."""
+    return shared_path

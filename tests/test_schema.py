@@ -95,3 +95,15 @@ def test_merging_unions_aliases_and_sources():
     assert props["sources"] == ["orgs.yaml:7 (registry)", "more.yaml:3 (registry)"]
     with pytest.raises(LoadError, match="already a Organisation, not a Sector"):
         kg.add(Node("Sector", "body", {"name": "Body"}, "x.yaml:1 (registry)"))
+
+
+def test_merging_fills_in_and_never_overwrites():
+    kg = KnowledgeGraph()
+    kg.add(_org(frontline_context="Registry wording", nation=["GB-ENG"]))
+    kg.add(Node("Organisation", "body", {"name": "Body", "frontline_contact": True,
+                                         "frontline_context": "Minutes wording",
+                                         "nation": ["GB-WLS"]}, "m.txt ¶4.4 (minutes)"))
+    _, props = kg.node("body")
+    assert props["frontline_context"] == "Registry wording"
+    assert props["frontline_contact"] is True
+    assert props["nation"] == ["GB-ENG", "GB-WLS"]
