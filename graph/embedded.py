@@ -93,6 +93,10 @@ class EmbeddedServer:
     password: str
     _server: object
 
+    def database(self):
+        """The engine's own handle on the database, for the bulk path."""
+        return self._server.get_database(DATABASE)
+
     def stop(self) -> None:
         with contextlib.suppress(Exception):
             self._server.stop()

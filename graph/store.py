@@ -23,6 +23,7 @@ from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
 
 from htkg.errors import QueryError, StoreError
 from htkg.graph import embedded
+from htkg.graph.bulk import bulk_write, relationship_key, storable
 from htkg.graph.model import KnowledgeGraph
 
 BATCH = 2000
@@ -110,12 +111,11 @@ class Store:
         stats = WriteStats()
         total = kg.g.number_of_nodes() + kg.g.number_of_edges()
         done = 0
+        self.create_constraints(kg)
         with self._session() as session:
-            for statement in kg.schema.constraint_statements():
-                session.run(statement).consume()
             by_label: dict[str, list[dict]] = defaultdict(list)
             for node_id, label, props in kg.nodes():
-                by_label[label].append({"id": node_id, "props": _storable(props)})
+                by_label[label].append({"id": node_id, "props": storable(props)})
             for label, rows in by_label.items():
                 query = f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n += row.props"
                 for batch in _batches(rows):
@@ -127,10 +127,9 @@ class Store:
                         progress("nodes", done, total)
             by_type: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
             for a, b, rel_type, props in kg.edges():
-                rel = kg.schema.relationships[rel_type]
-                key = "|".join(str(props.get(k, "")) for k in rel.key)
                 by_type[(rel_type, kg.label_of(a), kg.label_of(b))].append(
-                    {"a": a, "b": b, "key": key, "props": _storable(props)})
+                    {"a": a, "b": b, "key": relationship_key(kg, rel_type, props),
+                     "props": storable(props)})
             for (rel_type, la, lb), rows in by_type.items():
                 query = (f"UNWIND $rows AS row MATCH (a:{la} {{id: row.a}}) "
                          f"MATCH (b:{lb} {{id: row.b}}) "
@@ -143,6 +142,11 @@ class Store:
                     if progress:
                         progress("relationships", done, total)
         return stats
+
+    def create_constraints(self, kg: KnowledgeGraph) -> None:
+        with self._session() as session:
+            for statement in kg.schema.constraint_statements():
+                session.run(statement).consume()
 
     # -- reading ------------------------------------------------------------
     def read(self, query: str, params: dict | None = None) -> Result:
@@ -179,11 +183,6 @@ def _run(tx: neo4j.ManagedTransaction, query: str, rows: list[dict]) -> None:
 def _batches(rows: list, size: int = BATCH) -> Iterator[list]:
     for i in range(0, len(rows), size):
         yield rows[i:i + size]
-
-
-def _storable(props: dict) -> dict:
-    """Drop empty values: Cypher stores no nulls, and empty lists carry no type."""
-    return {k: v for k, v in props.items() if v is not None and v != []}
 
 
 def _driver_message(exc: Neo4jError) -> str:
@@ -252,7 +251,11 @@ def write_store(kg: KnowledgeGraph, db: str | None = None,
                 store = _connect(server.uri, server.user, server.password, embedded.DATABASE,
                                  target.shown)
                 try:
-                    stats = store.write_graph(kg, progress)
+                    # A fresh database: the schema's DDL through the driver, as
+                    # on Neo4j, then the engine's bulk path (graph/bulk.py).
+                    store.create_constraints(kg)
+                    nodes, rels = bulk_write(server.database(), kg, progress)
+                    stats = WriteStats(nodes, rels, 1)
                 finally:
                     store.driver.close()
             finally:
