@@ -77,7 +77,10 @@ def _start_jvm() -> None:
         with open(os.devnull, "w") as devnull:
             os.dup2(devnull.fileno(), 2)
             start_jvm(heap_size=HEAP, jvm_args=[f"-Djava.util.logging.config.file={props}",
-                                                f"-Darcadedb.server.logsDirectory={logs}"])
+                                                f"-Darcadedb.server.logsDirectory={logs}",
+                                                # undertow frees buffers through
+                                                # sun.misc.Unsafe; JDK 24+ warns on stderr
+                                                "--sun-misc-unsafe-memory-access=allow"])
     finally:
         os.dup2(saved, 2)
         os.close(saved)
@@ -140,9 +143,9 @@ def start_server(root: Path, create: bool = False) -> EmbeddedServer:
 class StoreLock:
     """An exclusive lock on a store directory, naming the process that holds it."""
 
-    def __init__(self, store: Path, wait: float = 10.0):
+    def __init__(self, store: Path, wait: float | None = None):
         self.path = store / "lock"
-        self.wait = wait
+        self.wait = float(os.environ.get("HTKG_LOCK_WAIT", "10")) if wait is None else wait
         self._fd: int | None = None
 
     def __enter__(self) -> "StoreLock":
