@@ -19,7 +19,7 @@ from htkg.graph.model import KnowledgeGraph
 from htkg.graph.resolver import Resolver
 
 # Module names under htkg.loaders, in the order they are asked.
-LOADER_MODULES = ["registry", "minutes_loader", "nrm"]
+LOADER_MODULES = ["registry", "minutes_loader", "nrm", "rdf"]
 
 
 @dataclass
@@ -123,6 +123,10 @@ def build_graph(paths: list[str | Path], bundled: bool = True,
             report.skipped.append((str(path), "not a kind of file htkg reads"))
             continue
         plan.append((path, mod))
+    # Registry files first, then the others in loader order: every name a
+    # later file uses can then resolve, whatever order the paths came in.
+    order = {mod.NAME: i for i, mod in enumerate(loader_modules())}
+    plan.sort(key=lambda item: order[item[1].NAME])
     for path, mod in plan:
         report.files.append(mod.load(path, ctx))
     report.seconds = time.perf_counter() - started
