@@ -72,6 +72,14 @@ def _summary(out: Console, kg: KnowledgeGraph, report: BuildReport, stats: Write
         out.print(f"loaded {f.path} ({f.loader}):{rows} {f.records} records")
         for note in f.notes:
             out.print(f"  {note}")
+    nrm = [f for f in report.files if f.loader == "nrm"]
+    if nrm:
+        differ = sum(1 for f in nrm for n in f.notes if n.startswith("reconciled") and " differ" in n)
+        checked = sum(1 for f in nrm for n in f.notes if n.startswith("reconciled"))
+        out.print(f"NRM tables: {len(nrm)} files, {sum(f.rows for f in nrm)} rows read, "
+                  f"{types.get('REFERRED', 0)} REFERRED relationships in the graph; "
+                  f"reconciled against published totals in {checked} files: "
+                  + (f"differences in {differ} (see above)" if differ else "all equal"))
     for path, why in report.skipped:
         out.print(f"skipped {path}: {why}")
     if kg.unresolved:

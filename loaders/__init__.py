@@ -39,9 +39,19 @@ class LoadContext:
     options: dict[str, Any] = field(default_factory=dict)
     progress: Callable[[str, int, int], None] | None = None
 
+    _resolver: Resolver | None = field(default=None, repr=False)
+    _resolver_size: int = field(default=-1, repr=False)
+
     def resolver(self) -> Resolver:
-        """A resolver over everything loaded so far (registry first)."""
-        return Resolver.from_graph(self.kg)
+        """A resolver over everything loaded so far (registry first).
+
+        Rebuilt only when entities have been added since the last call, so
+        loaders may ask for it once per file at no cost.
+        """
+        size = self.kg.g.number_of_nodes()
+        if self._resolver is None or size != self._resolver_size:
+            self._resolver, self._resolver_size = Resolver.from_graph(self.kg), size
+        return self._resolver
 
 
 @dataclass

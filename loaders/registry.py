@@ -149,8 +149,7 @@ def country_records() -> Iterator[Node]:
     for alpha2, alpha3, name, other in rows:
         if alpha2 == "GB":
             continue  # the UK and its nations come from nations.yaml
-        aliases = [n for n in other if n and n != name]
-        aliases += [d for d in demonyms(alpha2) if d not in aliases and d != name]
+        aliases = list(dict.fromkeys(n for n in [*other, *demonyms(alpha2)] if n and n != name))
         yield Node("Country", f"country-{alpha2.lower()}",
                    {"name": name, "iso2": alpha2, "iso3": alpha3, "aliases": aliases,
                     "citation": "ISO 3166-1 via pycountry " + version},

@@ -1,0 +1,295 @@
+"""National Referral Mechanism statistics: who referred people of which nationality.
+
+The Home Office publishes, each quarter, tables of NRM referrals by first
+responder. In their tidy CSV form (``nrm_referrals_<type>_<year>_q<n>.csv``)
+every row is one cell::
+
+    First responder type,First responder,Exploitation type,Age at exploitation,Gender,Nationality,People
+
+with "Total" rows mixed in at every level (exploitation type, age, gender,
+nationality) and one aggregate responder per table ("Government agency
+total"...). This module turns the detail rows at Age = Total and Gender =
+Total into ``REFERRED`` relationships from the responder (an Organisation of
+the registry) to each country of the nationality, one per (responder,
+country, year, quarter, exploitation type, nationality as published), with
+the age bands and the gender cells published under them as properties. The
+"Total" rows are never loaded: they are what the loader reconciles its sums
+against, and the differences (none in the published tables) are reported in
+the file's notes.
+
+A file is parsed and checked whole before anything is added to the graph,
+so a bad file adds nothing. The longitudinal and Duty to Notify tables are
+loaded by :mod:`htkg.loaders.nrm_tables`.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from operator import itemgetter
+from pathlib import Path
+from typing import Iterator
+
+from htkg.errors import LoadError
+
+NAME = "nrm"
+DESCRIPTION = ("National Referral Mechanism statistics: referral tables by first responder, "
+               "longitudinal and Duty to Notify tables, CSV")
+LOADER = "nrm"
+
+REFERRALS = "referrals"
+LONGITUDINAL = "referrals-longitudinal"
+DUTY_TO_NOTIFY = "duty-to-notify"
+DUTY_TO_NOTIFY_LONGITUDINAL = "duty-to-notify-longitudinal"
+
+#: The columns of each kind of table this loader reads, in published order.
+HEADERS: dict[str, tuple[str, ...]] = {
+    REFERRALS: ("First responder type", "First responder", "Exploitation type",
+                "Age at exploitation", "Gender", "Nationality", "People"),
+    LONGITUDINAL: ("Year", "Quarter", "Age at exploitation", "Location of exploitation",
+                   "NRM referrals"),
+    DUTY_TO_NOTIFY: ("Nationality", "Total"),
+    DUTY_TO_NOTIFY_LONGITUDINAL: ("Year", "Quarter", "Total"),
+}
+# File-name prefixes, most specific first: a file so named is read as that
+# kind even when its header is damaged (and is then refused with the reason).
+_NAME_KINDS = (("nrm_duty_to_notify_longitudinal", DUTY_TO_NOTIFY_LONGITUDINAL),
+               ("nrm_duty_to_notify", DUTY_TO_NOTIFY),
+               ("nrm_referrals_longitudinal", LONGITUDINAL),
+               ("nrm_referrals", REFERRALS))
+
+#: Age bands as published -> the REFERRED property that holds them.
+AGE_BANDS = {"Adult (18 or over)": "adult", "Child (17 or under)": "child",
+             "Not specified or unknown": "age_unknown",
+             "Age not specified or unknown": "age_unknown"}   # the longitudinal table's spelling
+#: Genders as published -> property suffix. "Other" and "Not Recorded" are both
+#: the schema's gender_other ("other, not specified or unknown").
+GENDERS = {"Female": "female", "Male": "male", "Other": "gender_other",
+           "Not Recorded": "gender_other", "Not specified or unknown": "gender_other",
+           "Unknown": "gender_other"}
+TOTAL = "Total"
+#: Cells the publisher suppressed or did not fill (GSS shorthand): no count is
+#: known, so no relationship or property is made of them and the totals they
+#: fall under are not reconciled.
+SUPPRESSED = frozenset({"[c]", "[x]", "[z]", "[u]", "[low]"})
+
+_PERIOD_IN_NAME = re.compile(r"_(\d{4})_q([1-4])(?![0-9])", re.IGNORECASE)
+_PERIOD_OPTION = re.compile(r"^\s*(\d{4})\s*-?\s*q([1-4])\s*$", re.IGNORECASE)
+PROGRESS_EVERY = 5000
+
+
+# -- routing ------------------------------------------------------------------
+def _header_cells(head: str) -> tuple[str, ...]:
+    first = head.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+    try:
+        return tuple(c.strip() for c in next(csv.reader([first]), []))
+    except csv.Error:
+        return ()
+
+
+def table_kind(path: Path, head: str) -> str | None:
+    """Which NRM table a file is, from its header or else its name; None if none.
+
+    The reasonable and conclusive grounds tables are not read (they hold
+    national decision counts, not bodies or countries).
+
+    >>> table_kind(Path("x.csv"), "Nationality,Total\\nAfghan,3\\n")
+    'duty-to-notify'
+    >>> table_kind(Path("nrm_referrals_ngo_2023_q4.csv"), "")
+    'referrals'
+    >>> table_kind(Path("nrm_reasonable_grounds.csv"), "Year,Quarter,Adult - Total")
+    """
+    if path.suffix.lower() != ".csv":
+        return None
+    cells = _header_cells(head)
+    for kind, header in HEADERS.items():
+        if set(cells) == set(header):
+            return kind
+    name = path.name.lower()
+    for prefix, kind in _NAME_KINDS:
+        if name.startswith(prefix):
+            return kind
+    if len(set(cells) & set(HEADERS[REFERRALS])) >= 4:
+        return REFERRALS  # a referral table with a column missing: refused with the reason
+    return None
+
+
+def recognises(path: Path, head: str) -> bool:
+    return table_kind(path, head) is not None
+
+
+def load(path: Path, ctx) -> "FileReport":
+    """Load one NRM table into ``ctx.kg`` (see the module docstring)."""
+    head = _read_head(path)
+    kind = table_kind(path, head)
+    if kind == REFERRALS:
+        from htkg.loaders.nrm_referrals import load_referrals
+        return load_referrals(path, ctx)
+    from htkg.loaders import nrm_tables
+    return nrm_tables.load(path, ctx, kind)
+
+
+def _read_head(path: Path) -> str:
+    try:
+        with open(path, "rb") as f:
+            return f.read(4096).decode("utf-8", errors="replace")
+    except OSError as exc:
+        raise LoadError(f"cannot read the file: {exc.strerror}", path.name) from None
+
+
+# -- period -------------------------------------------------------------------
+def parse_period(text: str, shown: str) -> tuple[int, int]:
+    """A ``--period`` value such as "2023Q4" as (2023, 4).
+
+    >>> parse_period("2023Q4", "x.csv"), parse_period(" 2022-q1", "x.csv")
+    ((2023, 4), (2022, 1))
+    """
+    m = _PERIOD_OPTION.match(str(text))
+    if not m:
+        raise LoadError(f"--period {text!r} is not a quarter: write it as year and quarter, "
+                        f"e.g. --period 2023Q4", shown)
+    return int(m[1]), int(m[2])
+
+
+def period_of(path: Path, options: dict, shown: str) -> tuple[int, int]:
+    """(year, quarter) from the file name ``..._<year>_q<n>.csv``, else ``--period``.
+
+    A name that carries a quarter wins; ``--period`` is for names that do not.
+    """
+    option = options.get("period") if options else None
+    from_option = parse_period(option, shown) if option else None
+    m = _PERIOD_IN_NAME.search(path.stem)
+    if m:
+        return int(m[1]), int(m[2])
+    if from_option:
+        return from_option
+    raise LoadError("cannot tell which quarter this table covers: its name does not end in "
+                    "_<year>_q<quarter>.csv; pass the quarter with --period 2023Q4 (for example) "
+                    "or rename the file like nrm_referrals_ngo_2023_q4.csv", shown)
+
+
+def period_note(path: Path, options: dict, period: tuple[int, int]) -> str | None:
+    """A note when ``--period`` was given but the file name's quarter was used."""
+    option = options.get("period") if options else None
+    if option and _PERIOD_IN_NAME.search(path.stem) and parse_period(option, path.name) != period:
+        return (f"--period {option} not used for this file: its name says "
+                f"{period[0]} Q{period[1]}")
+    return None
+
+
+# -- reading a table safely -----------------------------------------------------
+class Table:
+    """A decoded, checked NRM table: a CSV reader positioned after the header."""
+
+    def __init__(self, reader, columns: list[int], width: int, lines: int) -> None:
+        self.reader = reader
+        self.columns = columns      # indices of HEADERS[kind], in that order
+        self.width = width          # fields every row must have
+        self.lines = lines          # lines in the file, header included
+
+
+def read_rows(path: Path, kind: str, shown: str) -> Table:
+    """Decode and check a whole NRM table (see :class:`Table`).
+
+    Refuses (LoadError with file and line, and what to do) an unreadable,
+    empty, binary, non-UTF-8 or truncated file, and a missing column.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise LoadError(f"cannot read the file: {exc.strerror}", shown) from None
+    if not raw.strip():
+        raise LoadError("the file is empty: it should be an NRM table with the header "
+                        f"'{','.join(HEADERS[kind])}'; download or export it again", shown, 1)
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        raise LoadError("binary data (a NUL byte), not CSV text: export the table again as "
+                        "CSV (UTF-8)", shown, raw.count(b"\n", 0, nul) + 1)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise LoadError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x}): save the table as "
+                        f"'CSV UTF-8' and load it again", shown,
+                        raw.count(b"\n", 0, exc.start) + 1) from None
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if not text.endswith(("\n", "\r")):
+        raise LoadError("the file ends in the middle of a line: it looks truncated; download it "
+                        "again (if the last row is complete, end it with a line break)",
+                        shown, lines)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = [c.strip() for c in next(reader)]
+    except (csv.Error, StopIteration) as exc:
+        raise LoadError(f"cannot read the header: {exc}", shown, 1) from None
+    missing = [c for c in HEADERS[kind] if c not in header]
+    if missing:
+        raise LoadError(f"missing column{'s' if len(missing) > 1 else ''} "
+                        f"{', '.join(map(repr, missing))}; this NRM table needs the columns "
+                        f"{','.join(HEADERS[kind])} (found: {','.join(header)})", shown, 1)
+    return Table(reader, [header.index(c) for c in HEADERS[kind]], len(header), lines)
+
+
+def blank_or_bad(row: list[str], width: int, shown: str, line: int) -> bool:
+    """True for a blank row (skipped); raise for a row of the wrong width."""
+    if not row or (len(row) == 1 and not row[0].strip()):
+        return True
+    raise LoadError(f"row has {len(row)} field{'s' if len(row) != 1 else ''}, expected {width}: "
+                    f"the file may be truncated, or a value holds an unquoted comma; fix the row "
+                    f"or download the table again", shown, line)
+
+
+def csv_error(exc: csv.Error, shown: str, line: int) -> LoadError:
+    return LoadError(f"malformed CSV ({exc}): the file may be truncated; download it again",
+                     shown, line)
+
+
+def iter_rows(table: Table, shown: str) -> Iterator[tuple[int, tuple[str, ...]]]:
+    """(line, cells in ``HEADERS`` order) for every non-blank row; bad rows raise."""
+    reader, width = table.reader, table.width
+    get = itemgetter(*table.columns)
+    try:
+        for row in reader:
+            if len(row) != width and blank_or_bad(row, width, shown, reader.line_num):
+                continue
+            yield reader.line_num, get(row)
+    except csv.Error as exc:
+        raise csv_error(exc, shown, reader.line_num) from None
+
+
+def count(value: str, column: str, shown: str, line: int) -> int | None:
+    """A published count: a whole number >= 0, or None if suppressed ("[c]", "[x]")."""
+    if value.isdigit() and value.isascii():
+        return int(value)
+    v = value.strip()
+    if v.isdigit() and v.isascii():
+        return int(v)
+    if v.lower() in SUPPRESSED:
+        return None
+    if re.fullmatch(r"-\s*\d+", v):
+        raise LoadError(f"negative count {v} in column {column!r}: a count cannot be "
+                        f"negative; correct the row", shown, line)
+    raise LoadError(f"{column!r} is not a whole number: {value!r}; fix the row (suppressed cells "
+                    f"may be written [c] or [x])", shown, line)
+
+
+def clean_name(text: str) -> str:
+    """A published label with its spacing tidied ("Congolese Drc " -> "Congolese Drc")."""
+    return " ".join(text.split())
+
+
+def _label(value: str, known: dict[str, str], cache: dict[str, str | None], column: str,
+           shown: str, line: int) -> str | None:
+    """A published age band or gender in its canonical spelling (a key of
+    ``known``), None for "Total"; remembered in ``cache``."""
+    if value in cache:
+        return cache[value]
+    key = clean_name(value).casefold()
+    if key == "total":
+        cache[value] = None
+        return None
+    for label in known:
+        if label.casefold() == key:
+            cache[value] = label
+            return label
+    raise LoadError(f"unknown {column} {value!r}; the NRM tables use "
+                    f"{', '.join(map(repr, known))} or 'Total'", shown, line)

@@ -1,0 +1,447 @@
+"""NRM first-responder referral tables into REFERRED relationships.
+
+One table (``nrm_referrals_<type>_<year>_q<n>.csv``) holds one row per
+published cell: responder, exploitation type, age band, gender, nationality
+and a count, with "Total" rows at every level. :func:`parse_referrals` reads
+and checks the whole file and indexes its cells; :func:`reconcile` sums the
+detail cells and compares them with every published total; only then does
+:func:`load_referrals` add relationships to the graph.
+
+What becomes what:
+
+* a detail row at Age = Total and Gender = Total (Exploitation type and
+  Nationality not Total, responder not an aggregate) is one ``REFERRED``
+  relationship from the responder to each country of the nationality, with
+  ``people`` its count (zero makes none);
+* the rows at Age = <band>, Gender = Total under it give ``adult``,
+  ``child``, ``age_unknown``; the rows at Age = <band>, Gender = <gender>
+  give ``adult_female``, ``child_male``... ; rows at Age = Total and Gender
+  = <gender> (not in the tables published so far) would give ``female``,
+  ``male``, ``gender_other``. Each property is one published cell, so none
+  overlaps another at the same level and nothing is counted twice;
+* rows of the aggregate responder ("Government agency total"), rows at
+  Exploitation type = Total and rows at Nationality = Total are totals: they
+  are never loaded, only reconciled against.
+"""
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from operator import itemgetter
+from pathlib import Path
+
+from htkg.errors import LoadError
+from htkg.graph.records import Edge, provenance
+from htkg.loaders.nrm import (AGE_BANDS, GENDERS, LOADER, NAME, PROGRESS_EVERY, REFERRALS, TOTAL,
+                              _label, blank_or_bad, clean_name, count, csv_error, period_note,
+                              period_of, read_rows)
+
+class _Cell:
+    """Everything published for one (responder, exploitation type, nationality)."""
+
+    __slots__ = ("line", "people", "bands", "cells", "genders")
+
+    def __init__(self) -> None:
+        self.line = 0                                   # line of the Age/Gender = Total row
+        self.people: int | None = None
+        self.bands: dict[str, int | None] = {}          # age band -> count
+        self.cells: dict[tuple[str, str], int | None] = {}  # (age band, gender) -> count
+        self.genders: dict[str, int | None] = {}        # gender at Age = Total -> count
+
+
+class _Parsed:
+    """A referral table, parsed and indexed, before anything is added."""
+
+    def __init__(self) -> None:
+        self.rows = 0
+        self.detail: dict[tuple[str, str, str], _Cell] = {}     # (responder, exploitation, nationality)
+        self.types: dict[str, str] = {}                         # responder -> responder type
+        self.first_line: dict[str, int] = {}                    # responder -> first line
+        self.aggregates: dict[tuple[str, str], int | None] = {}  # (type, nationality) -> Total row
+        self.exploitation_totals: dict[tuple[str, str], int | None] = {}  # (responder, nationality)
+        self.nationality_totals: dict[tuple[str, str], int | None] = {}   # (responder, exploitation)
+        self.nat_lines: dict[str, int] = {}                     # nationality -> first detail line
+        self.suppressed = 0
+
+
+def _is_aggregate(responder: str) -> bool:
+    """ "Government agency total", "Local Authority total": never an organisation."""
+    key = responder.casefold()
+    return key == "total" or key.endswith(" total")
+
+
+_UNSEEN = object()
+
+
+def parse_referrals(path: Path, shown: str, progress=None) -> _Parsed:
+    """Read a referral table whole, checking every row; add nothing anywhere.
+
+    This is the loader's hot loop (a quarter's tables are ~50,000 rows), so
+    it works on raw strings with per-value caches and fetches line numbers
+    only where they are kept or reported.
+    """
+    table = read_rows(path, REFERRALS, shown)
+    reader, width = table.reader, table.width
+    standard = table.columns == list(range(7)) and width == 7
+    reorder = itemgetter(*table.columns)
+    p = _Parsed()
+    detail, nat_lines = p.detail, p.nat_lines
+    ages: dict[str, str | None] = {}        # raw age -> age band property, None for Total
+    genders: dict[str, str | None] = {}     # raw gender -> canonical gender, None for Total
+    names: dict[str, str] = {}              # raw name -> tidied name
+    responders: dict[str, str] = {}         # raw responder -> tidied name, "" if an aggregate
+    stage = f"reading {path.name}"
+    total_rows = max(table.lines - 1, 1)
+    n = 0
+    last_r = last_x = last_c = cell = None
+    try:
+        for row in reader:
+            if standard and len(row) == 7:
+                rtype, resp, expl, age, gender, nat, people = row
+            else:
+                if len(row) != width and blank_or_bad(row, width, shown, reader.line_num):
+                    continue
+                rtype, resp, expl, age, gender, nat, people = reorder(row)
+            n += 1
+            if progress and not n % PROGRESS_EVERY:
+                progress(stage, n, total_rows)
+            if people.isdigit() and people.isascii():
+                value = int(people)
+            else:
+                value = count(people, "People", shown, reader.line_num)
+                if value is None:
+                    p.suppressed += 1
+            age_p = ages.get(age, _UNSEEN)
+            if age_p is _UNSEEN:
+                band = _label(age, AGE_BANDS, {}, "age", shown, reader.line_num)
+                age_p = ages[age] = band and AGE_BANDS[band]
+            gen_p = genders.get(gender, _UNSEEN)
+            if gen_p is _UNSEEN:
+                gen_p = _label(gender, GENDERS, genders, "gender", shown, reader.line_num)
+            # Names as published, spacing tidied ("Congolese Drc " is "Congolese Drc").
+            r = responders.get(resp)
+            if r is None:
+                r = _name(responders, resp, "First responder", shown, reader.line_num)
+                if _is_aggregate(r):
+                    r = responders[resp] = ""      # an aggregate row, never an organisation
+                elif r not in p.types:
+                    p.types[r] = clean_name(rtype)
+                    p.first_line[r] = reader.line_num
+            x = names.get(expl)
+            if x is None:
+                x = _name(names, expl, "Exploitation type", shown, reader.line_num)
+            c = names.get(nat)
+            if c is None:
+                c = _name(names, nat, "Nationality", shown, reader.line_num)
+            if not r:
+                if x == TOTAL and age_p is None and gen_p is None:
+                    _put(p.aggregates, (clean_name(rtype), c), value, shown, reader.line_num)
+                continue
+            if c == TOTAL or x == TOTAL:
+                if age_p is None and gen_p is None:
+                    if c == TOTAL:
+                        _put(p.nationality_totals, (r, x), value, shown, reader.line_num)
+                    else:
+                        _put(p.exploitation_totals, (r, c), value, shown, reader.line_num)
+                continue
+            # A cell's rows are consecutive in the published tables: reuse the last one.
+            if r is not last_r or x is not last_x or c is not last_c:
+                key = (r, x, c)
+                cell = detail.get(key)
+                if cell is None:
+                    cell = detail[key] = _Cell()
+                last_r, last_x, last_c = r, x, c
+            if age_p is None:
+                if gen_p is None:
+                    if cell.line:
+                        _duplicate(shown, reader.line_num)
+                    cell.line = line = reader.line_num
+                    cell.people = value
+                    if c not in nat_lines:
+                        nat_lines[c] = line
+                else:
+                    _add_to(cell.genders, gen_p, value, shown, reader.line_num)
+            elif gen_p is None:
+                if age_p in cell.bands:
+                    _duplicate(shown, reader.line_num)
+                cell.bands[age_p] = value
+            else:
+                _add_to(cell.cells, (age_p, gen_p), value, shown, reader.line_num)
+    except csv.Error as exc:
+        raise csv_error(exc, shown, reader.line_num) from None
+    p.rows = n
+    if not n:
+        raise LoadError("the table has a header but no rows: the file looks truncated; "
+                        "download it again", shown, 2)
+    for (resp, expl, nat), cell in detail.items():
+        if not cell.line:
+            raise LoadError(f"no row at Age = Total and Gender = Total for {resp!r}, {expl!r}, "
+                            f"{nat!r} although its age or gender rows are published: the table "
+                            f"is incomplete; download it again", shown, table.lines)
+    if progress:
+        progress(stage, total_rows, total_rows)
+    return p
+
+
+def _name(names: dict[str, str], raw: str, column: str, shown: str, line: int) -> str:
+    """A name with its spacing tidied, "Total" in any case read as "Total"; cached."""
+    tidy = clean_name(raw)
+    if tidy.casefold() == "total":
+        tidy = TOTAL
+    names[raw] = tidy
+    if not tidy:
+        raise LoadError(f"empty {column!r}: every row names a responder, an exploitation type "
+                        f"and a nationality (or 'Total')", shown, line)
+    return tidy
+
+
+def _duplicate(shown: str, line: int) -> None:
+    raise LoadError("duplicate row: an earlier row has the same responder, exploitation type, "
+                    "age, gender and nationality; remove one of them", shown, line)
+
+
+def _put(index: dict, key: tuple, value: int | None, shown: str, line: int) -> None:
+    if key in index:
+        _duplicate(shown, line)
+    index[key] = value
+
+
+def _add_to(cells: dict, key, value: int | None, shown: str, line: int) -> None:
+    """A gender cell, keyed by gender as published or (age band, gender)."""
+    if key in cells:
+        _duplicate(shown, line)
+    cells[key] = value
+
+
+def _gender_props(cells: dict, props: dict, prefix: str = "") -> None:
+    """Gender cells as properties; "Other" and "Not Recorded" both make
+    ``gender_other`` (the schema's "other, not specified or unknown")."""
+    for key, v in cells.items():
+        band, gender = key if isinstance(key, tuple) else (prefix, key)
+        name = f"{band}_{GENDERS[gender]}" if band else GENDERS[gender]
+        if v is None or (name in props and props[name] is None):
+            props[name] = None
+        else:
+            props[name] = props.get(name, 0) + v
+
+
+def _responders(ctx, first_line: dict[str, int], shown: str) -> dict[str, str | None]:
+    """Responder name -> organisation id, None (reported) when unknown.
+
+    The context keeps its resolver while no entity is added, so the many
+    tables of a folder share one.
+    """
+    resolver = ctx.resolver()
+    ids = {name: resolver.resolve(name, "Organisation") for name in first_line}
+    for name, rid in ids.items():
+        if rid is None:
+            ctx.kg.report_unresolved(name, "first responder",
+                                     provenance(LOADER, shown, first_line[name]))
+    return ids
+
+
+def load_referrals(path: Path, ctx) -> "FileReport":
+    """Load one first-responder referral table (see the module docstring)."""
+    from htkg.loaders import FileReport
+    from htkg.loaders.nationality import default_resolver as nationalities
+
+    shown = path.name
+    year, quarter = period_of(path, ctx.options, shown)
+    parsed = parse_referrals(path, shown, ctx.progress)
+    report = FileReport(str(path), NAME, rows=parsed.rows)
+    notes = report.notes
+    if note := period_note(path, ctx.options, (year, quarter)):
+        notes.append(note)
+    kg = ctx.kg
+
+    # Responders through the graph's resolver; unknown ones are reported, not loaded.
+    responder_ids = _responders(ctx, parsed.first_line, shown)
+
+    # Nationalities to country ids; unresolvable values are counted, unknown ones reported.
+    demonyms = nationalities()
+    countries: dict[str, tuple[str, ...] | None] = {}
+    for nat, line in parsed.nat_lines.items():
+        try:
+            codes = demonyms.resolve(nat)
+        except LoadError:
+            kg.report_unresolved(nat, "nationality", provenance(LOADER, shown, line))
+            countries[nat] = None
+            continue
+        ids = tuple(f"country-{c.lower()}" for c in codes)
+        if any(kg.node(i) is None for i in ids):
+            kg.report_unresolved(nat, "nationality", provenance(LOADER, shown, line))
+            countries[nat] = None
+        else:
+            countries[nat] = ids
+
+    edges: list[Edge] = []
+    unresolvable: dict[str, int] = defaultdict(int)
+    unknown_people = linked = 0
+    dual = set()
+    for (resp, expl, nat), cell in parsed.detail.items():
+        people = cell.people
+        if not people:          # zero or suppressed: no relationship
+            continue
+        rid = responder_ids.get(resp)
+        ids = countries.get(nat)
+        if rid is None or ids is None:
+            unknown_people += people
+            continue
+        if not ids:
+            unresolvable[nat] += people
+            continue
+        props = {"year": year, "quarter": quarter, "exploitation": expl, "nationality": nat,
+                 "people": people}
+        props.update(cell.bands)
+        if cell.genders:
+            _gender_props(cell.genders, props)
+        if cell.cells:
+            _gender_props(cell.cells, props)
+        linked += people
+        if len(ids) > 1:
+            dual.add(nat)
+        src = provenance(LOADER, shown, cell.line)
+        for cid in ids:
+            edges.append(Edge("REFERRED", rid, cid, props, src))
+
+    checks = reconcile(parsed)
+    types = sorted(set(parsed.types.values()))
+    resolved = sum(1 for r in responder_ids.values() if r)
+    notes.append(f"{', '.join(types) or 'no responders'}, {year} Q{quarter}: "
+                 f"{resolved} of {len(responder_ids)} first responders resolved; "
+                 f"{len(edges)} REFERRED relationships for {linked} people")
+    notes.extend(checks)
+    if dual:
+        notes.append(f"{len(dual)} dual nationalities linked to each of their countries "
+                     f"(e.g. {sorted(dual)[0]!r})")
+    if unresolvable:
+        listed = ", ".join(f"{k!r} ({v} people)" for k, v in sorted(unresolvable.items()))
+        notes.append(f"nationality not a country, no relationship: {listed}")
+    if unknown_people:
+        notes.append(f"{unknown_people} people under unresolved names not loaded "
+                     f"(listed under unresolved names)")
+    if parsed.suppressed:
+        notes.append(f"{parsed.suppressed} suppressed cells ([c]/[x]): no count loaded; totals "
+                     f"over them not reconciled")
+    if not any(c.genders for c in parsed.detail.values()) and any(
+            c.cells for c in parsed.detail.values()):
+        notes.append("gender is published within age bands only: kept as adult_female, "
+                     "child_male...; female/male/gender_other not set")
+
+    # Everything checked: now add.
+    kg.add_all(edges)
+    report.records = len(edges)
+    return report
+
+
+# -- reconciliation -----------------------------------------------------------
+SHOW_AT_MOST = 5
+
+
+class _Check:
+    """One kind of comparison between summed cells and a published total."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.checked = 0
+        self.skipped = 0
+        self.differences: list[str] = []
+
+    def compare(self, label: str | tuple, summed: int | None, published: int | None) -> None:
+        """``label`` names what was compared (a tuple is joined only if it differs)."""
+        if summed is None or published is None:
+            self.skipped += 1
+            return
+        self.checked += 1
+        if summed != published:
+            shown = " / ".join(label) if isinstance(label, tuple) else label
+            self.differences.append(f"{shown}: sum {summed}, published {published}")
+
+
+def _sum(values) -> int | None:
+    """Sum of counts; None (not checkable) if any is suppressed."""
+    total = 0
+    for v in values:
+        if v is None:
+            return None
+        total += v
+    return total
+
+
+def reconcile(p: "_Parsed") -> list[str]:
+    """Compare the detail cells' sums with every published total; return notes.
+
+    Checks: per responder and nationality, the exploitation types against the
+    "Total" exploitation row; per responder type and nationality (and
+    overall), all responders against the aggregate responder's row; per
+    responder and exploitation type (and overall), the nationalities against
+    the "Total" nationality row; and within each detail cell, the age bands
+    against it and the genders against their age band.
+    """
+    by_resp_nat: dict[tuple[str, str], list] = defaultdict(list)
+    by_resp_expl: dict[tuple[str, str], list] = defaultdict(list)
+    by_type_nat: dict[tuple[str, str], list] = defaultdict(list)
+    by_resp: dict[str, list] = defaultdict(list)
+    by_type: dict[str, list] = defaultdict(list)
+    ages, genders = _Check("age bands within a detail row"), _Check("genders within an age band")
+    for (resp, expl, nat), cell in p.detail.items():
+        v = cell.people
+        rtype = p.types[resp]
+        by_resp_nat[(resp, nat)].append(v)
+        by_resp_expl[(resp, expl)].append(v)
+        by_type_nat[(rtype, nat)].append(v)
+        by_resp[resp].append(v)
+        by_type[rtype].append(v)
+        if cell.bands:
+            ages.compare((resp, expl, nat), _sum(cell.bands.values()), v)
+        if cell.genders:
+            genders.compare((resp, expl, nat, "all ages"), _sum(cell.genders.values()), v)
+        if cell.cells:
+            per_band: dict[str, int | None] = {}
+            for (band, _), c in cell.cells.items():
+                s = per_band.get(band, 0)
+                per_band[band] = None if c is None or s is None else s + c
+            for band, summed in per_band.items():
+                genders.compare((resp, expl, nat, band), summed, cell.bands.get(band, 0))
+
+    expl = _Check("exploitation types against the 'Total' exploitation row, "
+                  "per responder and nationality")
+    for (resp, nat), published in p.exploitation_totals.items():
+        expl.compare(f"{resp} / {nat}", _sum(by_resp_nat.get((resp, nat), ())), published)
+    nats = _Check("nationalities against the 'Total' nationality row, "
+                  "per responder and exploitation type")
+    for (resp, ex), published in p.nationality_totals.items():
+        if ex == TOTAL:
+            nats.compare(f"{resp} / all exploitation types", _sum(by_resp.get(resp, ())), published)
+        else:
+            nats.compare(f"{resp} / {ex}", _sum(by_resp_expl.get((resp, ex), ())), published)
+    agg = _Check("responders against the published responder-type total, per nationality")
+    grand: list[str] = []
+    for (rtype, nat), published in p.aggregates.items():
+        if nat == TOTAL:
+            summed = _sum(by_type.get(rtype, ()))
+            agg.compare(f"{rtype} / all nationalities", summed, published)
+            grand.append(f"{rtype} {published}")
+        else:
+            agg.compare(f"{rtype} / {nat}", _sum(by_type_nat.get((rtype, nat), ())), published)
+
+    notes = []
+    checks = (agg, expl, nats, ages, genders)
+    done = [c for c in checks if c.checked]
+    differences = [d for c in checks for d in c.differences]
+    summary = "; ".join(f"{c.what}: {c.checked}" for c in done)
+    if not p.aggregates:
+        notes.append("no published responder-type total in this table: the responder type "
+                     "could not be reconciled")
+    if differences:
+        shown = "; ".join(differences[:SHOW_AT_MOST])
+        more = f" and {len(differences) - SHOW_AT_MOST} more" if len(differences) > SHOW_AT_MOST else ""
+        notes.append(f"reconciled against published totals ({summary}): "
+                     f"{len(differences)} differ: {shown}{more}")
+    elif done:
+        total = f", total {', '.join(grand)}" if grand else ""
+        notes.append(f"reconciled against published totals{total} ({summary}): all equal")
+    skipped = sum(c.skipped for c in checks)
+    if skipped:
+        notes.append(f"{skipped} totals not reconciled: they cover suppressed cells")
+    return notes
