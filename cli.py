@@ -7,6 +7,7 @@ result. Library errors become one-line messages (exit 1); bad usage exits 2;
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import time
 from pathlib import Path
@@ -73,6 +74,9 @@ def emit(text: str) -> None:
 def main(ctx: click.Context, verbose: bool) -> None:
     """htkg: a knowledge graph of the UK bodies that fight human trafficking."""
     ctx.ensure_object(dict)["verbose"] = verbose
+    # The driver logs connection failures itself; htkg reports them as one
+    # line, so its log is shown only with --verbose.
+    logging.getLogger("neo4j").setLevel(logging.DEBUG if verbose else logging.CRITICAL)
 
 
 @main.command()
@@ -176,4 +180,7 @@ def serve(db: str | None) -> None:
 from htkg import cli_minutes, cli_queries, cli_maps, cli_export  # noqa: E402,F401
 
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    # Run as `python -m htkg.cli`, this file is `__main__`, while the area
+    # modules register their commands on `htkg.cli.main`: run that one.
+    from htkg.cli import main as _registered
+    _registered()

@@ -1,6 +1,94 @@
-"""The htkg command line: commands for queries (registered on `htkg.cli.main`)."""
+"""The htkg command line: saved queries (``htkg queries``, ``htkg query``)."""
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
 from htkg.cli import db_option, emit, format_option, main, param_option, parse_params  # noqa: F401
+
+
+def queries_option(f):
+    return click.option(
+        "--queries", "query_dirs", multiple=True, metavar="DIR",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="A folder of your own .cypher queries, read beside the bundled ones "
+             "(repeatable; also $HTKG_QUERIES, folders separated by ':').")(f)
+
+
+def _show(columns: list[str], rows: list[dict], fmt: str) -> None:
+    from htkg.output import render
+    emit(render(columns, rows, fmt))
+
+
+def _pairs(pairs: tuple[str, ...]) -> dict[str, str]:
+    """``-p NAME=VALUE`` pairs as text; each query parameter's type reads its value."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"'{pair}' is not NAME=VALUE", param_hint="-p")
+        if name.strip() in out:
+            raise click.BadParameter(f"'{name.strip()}' is given twice", param_hint="-p")
+        out[name.strip()] = value
+    return out
+
+
+@main.command("queries")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="Output format.")
+@queries_option
+def list_queries(fmt: str, query_dirs: tuple[Path, ...]) -> None:
+    """List the saved queries: name, parameters and description.
+
+    Queries from your own folders (--queries, $HTKG_QUERIES) are listed
+    beside the bundled ones, with their file. Run one with 'htkg query NAME'.
+
+    Example:
+
+        htkg queries --queries ./my-queries --format json
+    """
+    from htkg.output import render
+    from htkg.queries import load_catalogue, user_dirs
+    cat = load_catalogue(user_dirs(query_dirs))
+    if fmt == "json":
+        emit(render([], [q.to_json() for q in cat], "json"))
+        return
+    rows = [{"name": q.name,
+             "parameters": ", ".join(p.signature for p in q.params) or "-",
+             "description": q.description + ("" if q.bundled else f" [{q.path}]")}
+            for q in cat]
+    _show(["name", "parameters", "description"], rows, "table")
+
+
+@main.command("query")
+@click.argument("name")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="A parameter of the query (repeatable); its declared type reads VALUE: "
+                   "-p country=Nigerian, -p year=2023, -p owner=\"Home Office\".")
+@format_option
+@db_option
+@queries_option
+def run_saved(name: str, params: tuple[str, ...], fmt: str, db: str | None,
+              query_dirs: tuple[Path, ...]) -> None:
+    """Run the saved query NAME, read-only, with typed parameters.
+
+    Names of bodies, people, sectors, meetings and countries are resolved
+    through the graph (ids, names, aliases; countries also by ISO code or
+    demonym). 'htkg queries' lists the queries and their parameters.
+
+    Example:
+
+        htkg query country-links -p country=Nigeria
+
+        htkg query top-source-countries -p year=2023 -p quarter=4 --format csv
+    """
+    from htkg.graph.store import open_store
+    from htkg.queries import load_catalogue, run_query, user_dirs
+    from htkg.queries.params import check
+    query = load_catalogue(user_dirs(query_dirs)).get(name)
+    given = _pairs(params)
+    check(query, given)  # fail fast, before the store opens
+    with open_store(db) as store:
+        result = run_query(store, query, given)
+    _show(result.columns, result.rows, fmt)

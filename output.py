@@ -8,6 +8,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 FORMATS = ("table", "json", "csv")
 
@@ -32,6 +33,8 @@ def render(columns: list[str], rows: list[dict], fmt: str = "table", title: str 
     >>> print(render(["a", "b"], [{"a": 1, "b": ["x", "y"]}], "csv"), end="")
     a,b
     1,x; y
+    >>> "[/tmp/a]" in render(["path"], [{"path": "[/tmp/a]"}])
+    True
     >>> print(render(["a"], [{"a": 1}], "json"))
     [
       {
@@ -50,9 +53,10 @@ def render(columns: list[str], rows: list[dict], fmt: str = "table", title: str 
         return buf.getvalue()
     table = Table(title=title, show_lines=False, header_style="bold")
     for c in columns:
-        table.add_column(c, overflow="fold")
+        table.add_column(Text(c), overflow="fold")
     for row in rows:
-        table.add_row(*[cell(row.get(c)) for c in columns], end_section=False)
+        # Text, not markup: a value such as "[bold]" or "[/tmp/a]" shows as written.
+        table.add_row(*[Text(cell(row.get(c))) for c in columns], end_section=False)
     console = Console(file=io.StringIO(), width=width or 120, force_terminal=False,
                       color_system=None, highlight=False)
     console.print(table)

@@ -1,0 +1,302 @@
+"""Typed parameters of saved queries, and how a value given by a person becomes
+the value the Cypher receives.
+
+Each type is a small object with ``name``, ``help`` (what it accepts),
+``static`` (True when it needs no store) and ``convert(value, lookup)``.
+Entity types (``entity``, ``organisation``, ``person``, ``sector``,
+``meeting``, ``country``) resolve names through the entities of the open
+store, so a query reads ids and never guesses. A value that means nothing,
+or several things, is a :class:`~htkg.errors.ResolveError` that lists the
+closest matches.
+
+>>> TYPES["int"].convert("2023", None), TYPES["bool"].convert("yes", None)
+(2023, True)
+>>> TYPES["nation"].convert("Scottish", None), TYPES["kind"].convert("local authority", None)
+('GB-SCT', 'local_authority')
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import weakref
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from htkg.errors import QueryError, ResolveError
+from htkg.graph.resolver import Resolver, normalise
+
+#: The four UK nations: subdivision code, Country id, and the words people use.
+NATIONS = {
+    "GB-ENG": ("country-gb-eng", ["England", "English", "ENG"]),
+    "GB-SCT": ("country-gb-sct", ["Scotland", "Scottish", "SCT", "Alba"]),
+    "GB-WLS": ("country-gb-wls", ["Wales", "Welsh", "WLS", "Cymru"]),
+    "GB-NIR": ("country-gb-nir", ["Northern Ireland", "Northern Irish", "NI", "NIR",
+                                  "N. Ireland"]),
+}
+_NATION_WORDS = {normalise(w): code for code, (cid, words) in NATIONS.items()
+                 for w in [code, cid, *words]}
+_TRUE = {"true", "yes", "y", "1", "on"}
+_FALSE = {"false", "no", "n", "0", "off"}
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else str(value)
+
+
+def _fail(message: str) -> QueryError:
+    return QueryError(message)
+
+
+# -- entity lookup over the open store ------------------------------------------
+_ENTITIES = ("MATCH (n) RETURN n.id AS id, labels(n)[0] AS label, n.name AS name, "
+             "n.aliases AS aliases, n.date AS date")
+
+
+class Lookup:
+    """Entities of one open store, read once and kept while the store is open."""
+
+    _cache: "weakref.WeakKeyDictionary[Any, Lookup]" = weakref.WeakKeyDictionary()
+
+    def __init__(self, store: Any):
+        self.store = store
+        self._resolver: Resolver | None = None
+        self._dates: dict[str, list[str]] = {}
+
+    @classmethod
+    def of(cls, store: Any) -> "Lookup":
+        try:
+            return cls._cache[store]
+        except (KeyError, TypeError):
+            lookup = cls(store)
+            try:
+                cls._cache[store] = lookup
+            except TypeError:  # pragma: no cover - stores are weak-referenceable
+                pass
+            return lookup
+
+    @property
+    def resolver(self) -> Resolver:
+        if self._resolver is None:
+            if self.store is None:
+                raise QueryError("this parameter names an entity and needs an open store")
+            r = Resolver()
+            for row in self.store.read(_ENTITIES).rows:
+                r.add(row["id"], row["label"],
+                      [row["name"] or "", row["id"], *(row["aliases"] or [])])
+                if row["label"] == "Meeting" and row["date"]:
+                    self._dates.setdefault(str(row["date"]), []).append(row["id"])
+            self._resolver = r
+        return self._resolver
+
+    def entity(self, text: str, label: str | None) -> str:
+        from htkg.graph.inspect import resolve_entity
+        r = self.resolver
+        if label == "Meeting" and _ISO_DATE.match(text.strip()):
+            ids = sorted(self._dates.get(text.strip(), []))
+            if len(ids) == 1:
+                return ids[0]
+            if ids:
+                raise ResolveError(f"several meetings on {text.strip()}: {', '.join(ids)}; "
+                                   f"give the id", ids)
+            near = sorted(self._dates, key=lambda d: abs(_days(d) - _days(text.strip())))[:5]
+            shown = [f"{d} ({', '.join(self._dates[d])})" for d in near]
+            raise ResolveError(f"no meeting on {text.strip()}"
+                               + (f"; meetings nearest that date: {'; '.join(shown)}"
+                                  if shown else "; the graph holds no meetings"), shown)
+        try:
+            return resolve_entity(r, text, label)
+        except ResolveError as exc:
+            if label is None and not r.resolve_all(text):
+                from htkg.loaders.nationality import country_code
+                code = country_code(text)
+                if code and f"country-{code.lower()}" in r:
+                    return f"country-{code.lower()}"
+            raise
+
+
+def _days(iso: str) -> int:
+    try:
+        return dt.date.fromisoformat(iso).toordinal()
+    except ValueError:
+        return 0
+
+
+# -- the types ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class ParamType:
+    """One parameter type: what it accepts and how it converts a value."""
+
+    name: str
+    help: str
+    convert_fn: Callable[[Any, "Lookup | None"], Any]
+    static: bool = True
+
+    def convert(self, value: Any, lookup: "Lookup | None") -> Any:
+        return self.convert_fn(value, lookup)
+
+
+def _string(value: Any, _lookup) -> str:
+    return _text(value)
+
+
+def _int(value: Any, _lookup) -> int:
+    if isinstance(value, bool):
+        raise _fail(f"{value!r} is not a whole number")
+    if isinstance(value, int):
+        return value
+    text = _text(value).strip()
+    try:
+        return int(text)
+    except ValueError:
+        raise _fail(f"'{text}' is not a whole number") from None
+
+
+def _bool(value: Any, _lookup) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = _text(value).strip().casefold()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise _fail(f"'{value}' is not true or false (use true/false, yes/no or 1/0)")
+
+
+def _nation(value: Any, _lookup) -> str:
+    text = _text(value).strip()
+    code = _NATION_WORDS.get(normalise(text))
+    if code is None:
+        raise _fail(f"'{text}' is not a UK nation; use one of "
+                    f"{', '.join(f'{c} ({w[0]})' for c, (_, w) in NATIONS.items())}")
+    return code
+
+
+def kinds() -> tuple[str, ...]:
+    """The Organisation kinds the schema allows."""
+    from htkg.schema.model import load_schema
+    return load_schema().labels["Organisation"].properties["kind"].values
+
+
+def _kind(value: Any, _lookup) -> str:
+    allowed = kinds()
+    text = _text(value).strip()
+    key = re.sub(r"[\s-]+", "_", text.casefold())
+    for candidate in (key, key.rstrip("s"), key.replace("_s_", "_")):
+        if candidate in allowed:
+            return candidate
+    near = difflib.get_close_matches(key, allowed, n=3, cutoff=0.5)
+    hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
+    raise _fail(f"'{text}' is not an organisation kind{hint} (kinds: {', '.join(allowed)})")
+
+
+def _entity(label: str | None) -> Callable[[Any, Lookup | None], str]:
+    def convert(value: Any, lookup: Lookup | None) -> str:
+        if lookup is None:
+            raise _fail("this parameter names an entity and needs an open store")
+        return lookup.entity(_text(value).strip(), label)
+    return convert
+
+
+def _country(value: Any, lookup: Lookup | None) -> str:
+    """A Country id from a name, ISO code, demonym or UK nation."""
+    from htkg.loaders.nationality import country_code, default_resolver as nationalities
+    if lookup is None:
+        raise _fail("a country parameter needs an open store")
+    text = _text(value).strip()
+    r = lookup.resolver
+    nation = _NATION_WORDS.get(normalise(text))
+    if nation and NATIONS[nation][0] in r:
+        return NATIONS[nation][0]
+    if text in r and r.label(text) == "Country":
+        return text
+    ids = r.resolve_all(text, "Country")
+    if len(ids) == 1:
+        return ids[0]
+    code = country_code(text)
+    if code and f"country-{code.lower()}" in r:
+        return f"country-{code.lower()}"
+    if ids:
+        shown = ", ".join(f"{r.name(i)} ({i})" for i in ids)
+        raise ResolveError(f"'{text}' could mean several countries: {shown}; give the ISO code",
+                           ids)
+    if code:
+        raise ResolveError(f"'{text}' is {code}, but the graph holds no country-{code.lower()}")
+    near = r.candidates(text, label="Country")
+    near += [f"{d} (demonym)" for d in nationalities().candidates(text, n=3)
+             if f"{d} (demonym)" not in near]
+    hint = f"; closest: {', '.join(near[:6])}" if near else ""
+    raise ResolveError(f"no country called '{text}'{hint}", near)
+
+
+TYPES: dict[str, ParamType] = {t.name: t for t in [
+    ParamType("string", "any text", _string),
+    ParamType("int", "a whole number", _int),
+    ParamType("bool", "true or false", _bool),
+    ParamType("nation", "a UK nation as GB-ENG, GB-SCT, GB-WLS or GB-NIR, or by name "
+                        "('Scotland', 'Welsh')", _nation),
+    ParamType("kind", "an organisation kind (department, ngo, local_authority...)", _kind),
+    ParamType("country", "a country name, ISO code or demonym ('Nigeria', 'NG', 'Nigerian'), "
+                         "or a UK nation", _country, static=False),
+    ParamType("entity", "the id, name or alias of any entity", _entity(None), static=False),
+    ParamType("organisation", "an organisation's id, name or alias ('FCO')",
+              _entity("Organisation"), static=False),
+    ParamType("person", "a person's id, name or alias", _entity("Person"), static=False),
+    ParamType("sector", "a sector's id, name or alias ('agriculture')", _entity("Sector"),
+              static=False),
+    ParamType("meeting", "a meeting's id, name or date (2013-03-11)", _entity("Meeting"),
+              static=False),
+]}
+
+
+def convert(param, value: Any, lookup: Lookup | None) -> Any:
+    """Convert one value for a declared parameter, naming the parameter on error."""
+    ptype = TYPES[param.type]
+    try:
+        return ptype.convert(value, lookup)
+    except ResolveError as exc:
+        raise ResolveError(f"parameter '{param.name}' ({param.type}): {exc}",
+                           exc.candidates) from None
+    except QueryError as exc:
+        raise QueryError(f"parameter '{param.name}' ({param.type}): {exc}") from None
+
+
+def check(query, given: dict[str, Any]) -> None:
+    """Check the values given without a store: names, required parameters, and
+    every type that needs no lookup. :func:`bind` does the rest."""
+    declared = {p.name: p for p in query.params}
+    unknown = [n for n in given if n not in declared]
+    if unknown:
+        listing = ", ".join(p.signature for p in query.params) or "none"
+        which = ", ".join(f"'{u}'" for u in unknown)
+        raise QueryError(f"query '{query.name}' has no parameter {which}; "
+                         f"its parameters: {listing}")
+    for p in query.params:
+        value = given.get(p.name)
+        if _missing(value):
+            if p.required:
+                raise QueryError(f"query '{query.name}' needs parameter '{p.name}' ({p.type}: "
+                                 f"{TYPES[p.type].help}); give it as -p {p.name}=VALUE")
+        elif TYPES[p.type].static:
+            convert(p, value, None)
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def bind(query, given: dict[str, Any], store: Any = None) -> dict[str, Any]:
+    """The Cypher parameters for a saved query from the values a person gave.
+
+    Unknown names and missing required parameters are errors that name the
+    query's parameters; optional parameters without a default are null.
+    Entity and country values are resolved through the entities of ``store``.
+    """
+    check(query, given)
+    lookup = Lookup.of(store) if store is not None else None
+    out: dict[str, Any] = {}
+    for p in query.params:
+        value = p.default if _missing(given.get(p.name)) else given[p.name]
+        out[p.name] = None if value is None else convert(p, value, lookup)
+    return out

@@ -1,0 +1,29 @@
+// name: top-source-countries
+// description: Nationalities ranked by people referred to the NRM (minutes 6.3)
+// param: year (int) only referrals in this year
+// param: quarter (int) only referrals in this quarter (1-4)
+// param: kind (kind) only first responders of this kind (ngo, local_authority, law_enforcement...)
+// param: nation (nation) only first responders whose remit is that nation and not UK-wide
+// param: limit (int, default 10) how many countries
+// example: htkg query top-source-countries -p year=2023 -p quarter=4
+// example: htkg query top-source-countries -p nation=Scotland
+// note: The NRM tables are UK-wide and do not say where in the UK a referral was made.
+//   With a nation, only referrals by first responders registered as working in that
+//   nation and not UK-wide count (in the NRM files: TARA for Scotland, BAWSO for Wales):
+//   a partial view, not that nation's total. A dual nationality ("Albanian Greek")
+//   counts for each of its countries; `nationalities` shows the forms as published.
+MATCH (o:Organisation)
+WHERE ($kind IS NULL OR o.kind = $kind)
+  AND ($nation IS NULL OR ($nation IN o.nation AND NOT 'GB' IN o.nation))
+WITH o
+MATCH (o)-[r:REFERRED]->(c:Country)
+WHERE ($year IS NULL OR r.year = $year)
+  AND ($quarter IS NULL OR r.quarter = $quarter)
+WITH c, sum(r.people) AS people, count(DISTINCT o) AS responders,
+     collect(DISTINCT r.nationality) AS nationalities,
+     min(r.year * 10 + r.quarter) AS first, max(r.year * 10 + r.quarter) AS last
+RETURN c.name AS country, c.iso2 AS iso2, people, responders, nationalities,
+       toString(first / 10) + 'Q' + toString(first % 10) + '-' +
+         toString(last / 10) + 'Q' + toString(last % 10) AS quarters
+ORDER BY people DESC, country
+LIMIT $limit
