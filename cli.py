@@ -48,17 +48,27 @@ def param_option(f):
                              "(-p year=2023), else as text (-p name=Nigeria).")(f)
 
 
-def parse_params(pairs: tuple[str, ...]) -> dict:
-    """``-p NAME=VALUE`` pairs to a dict, reading VALUE as JSON where it parses."""
-    params = {}
+def text_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    """``-p NAME=VALUE`` pairs as text (a saved query's parameter types read them)."""
+    out: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
             raise click.BadParameter(f"'{pair}' is not NAME=VALUE", param_hint="-p")
+        if name.strip() in out:
+            raise click.BadParameter(f"'{name.strip()}' is given twice", param_hint="-p")
+        out[name.strip()] = value
+    return out
+
+
+def parse_params(pairs: tuple[str, ...]) -> dict:
+    """``-p NAME=VALUE`` pairs to a dict, reading VALUE as JSON where it parses."""
+    params = {}
+    for name, value in text_params(pairs).items():
         try:
-            params[name.strip()] = json.loads(value)
+            params[name] = json.loads(value)
         except json.JSONDecodeError:
-            params[name.strip()] = value
+            params[name] = value
     return params
 
 
@@ -84,18 +94,26 @@ def main(ctx: click.Context, verbose: bool) -> None:
 @db_option
 @click.option("--no-bundled", is_flag=True, help="Leave out the bundled registry.")
 @click.option("--period", metavar="YYYYQn", help="Period of NRM tables whose file name lacks it.")
-def build(paths: tuple[Path, ...], db: str | None, no_bundled: bool, period: str | None) -> None:
+@click.option("--map", "map_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("htkg-map.html"), show_default=True,
+              help="Where to write the overview map of the built graph.")
+@click.option("--no-map", is_flag=True, help="Do not write the overview map.")
+def build(paths: tuple[Path, ...], db: str | None, no_bundled: bool, period: str | None,
+          map_path: Path, no_map: bool) -> None:
     """Build the graph from the bundled registry and PATHS, and store it.
 
     Each file is routed to the loader that recognises it; a folder is walked.
     An embedded build replaces the previous graph only when it is complete.
+    Then it prints a summary, a sample query, and writes an overview map
+    (an HTML file that opens offline in any browser).
 
     Example:
 
-        htkg build ../shared/data/nrm minutes.txt
+        htkg build ../shared/data/nrm minutes.txt --map overview.html
     """
     from htkg.cli_build import run_build
-    run_build(list(paths), db, bundled=not no_bundled, period=period)
+    run_build(list(paths), db, bundled=not no_bundled, period=period,
+              map_path=None if no_map else map_path)
 
 
 @main.command()

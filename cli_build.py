@@ -10,7 +10,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from htkg.errors import QueryError
 from htkg.loaders import BuildReport, build_graph
+from htkg.maps import write_map
+from htkg.output import render
 from htkg.graph.model import KnowledgeGraph
 from htkg.graph.store import Target, WriteStats, open_store, write_store
 
@@ -28,7 +31,7 @@ def _progress_bar(console: Console) -> Progress:
 
 
 def run_build(paths: list[Path], db: str | None, bundled: bool = True,
-              period: str | None = None) -> None:
+              period: str | None = None, map_path: Path | None = None) -> None:
     err = Console(stderr=True)
     out = Console(highlight=False, soft_wrap=True)
     started = time.perf_counter()
@@ -47,12 +50,24 @@ def run_build(paths: list[Path], db: str | None, bundled: bool = True,
                                  progress=progress)
         stats, target = write_store(kg, db, progress=progress)
     _summary(out, kg, report, stats, target, time.perf_counter() - started)
-    if bundled:
-        with open_store(db) as store:
+    if not bundled and map_path is None:
+        return
+    with open_store(db) as store:
+        if bundled:
             sample = store.read(SAMPLE_QUERY)
-        from htkg.output import render
-        out.print("\nSample query: organisations in frontline sectors whose workers may meet victims")
-        out.print(render(sample.columns, sample.rows, "table", width=out.width))
+            out.print("\nSample query: organisations in frontline sectors whose workers may "
+                      "meet victims")
+            out.print(render(sample.columns, sample.rows, "table", width=out.width))
+        if map_path is not None:
+            try:
+                drawn = write_map(store, map_path)
+            except QueryError as exc:  # too large to read: the build itself succeeded
+                out.print(f"\nNo overview map: {exc}")
+            else:
+                out.print(f"\nOverview map ({drawn.nodes} nodes, {drawn.relationships} "
+                          f"relationships): {drawn.path.resolve()}\n"
+                          f"Open it in any browser; it needs no network. "
+                          f"See 'htkg map --help' for focused maps.")
 
 
 def _summary(out: Console, kg: KnowledgeGraph, report: BuildReport, stats: WriteStats,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from htkg.cli import db_option, emit, format_option, main, param_option, parse_params  # noqa: F401
+from htkg.cli import db_option, emit, main, text_params
 from htkg.exports import FORMATS, RDF_FORMATS, format_for
 
 
@@ -56,7 +56,9 @@ def _progress():
               help="Hops from --focus.")
 @click.option("--query", "query", metavar="NAME",
               help="Export only what this saved query returns.")
-@param_option
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="With --query: a parameter of the saved query (repeatable); its declared "
+                   "type reads VALUE, as in 'htkg query'.")
 @db_option
 def export(fmt: str | None, output: Path, vocabulary: bool, shapes: bool, focus: str | None,
            depth: int, query: str | None, params: tuple[str, ...], db: str | None) -> None:
@@ -107,7 +109,7 @@ def export(fmt: str | None, output: Path, vocabulary: bool, shapes: bool, focus:
         return
     with _progress() as progress:
         result = export_store(db, fmt, output, focus=focus, depth=depth, query=query,
-                              params=parse_params(params), progress=progress)
+                              params=text_params(params), progress=progress)
     triples = f", {result.triples} triples" if result.triples is not None else ""
     part = "" if result.what == "graph" else " (a selection)"
     emit(f"wrote {result.nodes} nodes and {result.relationships} relationships{part}{triples} "

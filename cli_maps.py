@@ -1,6 +1,72 @@
 """The htkg command line: commands for maps (registered on `htkg.cli.main`)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from htkg.cli import db_option, emit, format_option, main, param_option, parse_params  # noqa: F401
+from htkg.cli import db_option, emit, format_option, main, text_params
+
+
+@main.command("map")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write (default: htkg-map.html or htkg-map.png here).")
+@click.option("--focus", metavar="ENTITY",
+              help="Map one entity (id, name or alias) and its neighbours.")
+@click.option("--depth", type=click.IntRange(1, 6), default=None, metavar="N",
+              help="With --focus: how many steps out to go.  [default: 1]")
+@click.option("--query", metavar="NAME", help="Map what a saved query returns (see 'htkg queries').")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="With --query: a parameter of the saved query (repeatable); its declared "
+                   "type reads VALUE, as in 'htkg query'.")
+@click.option("--queries", "query_dirs", multiple=True, metavar="DIR",
+              type=click.Path(file_okay=False, path_type=Path),
+              help="With --query: a folder of your own .cypher queries (repeatable; also "
+                   "$HTKG_QUERIES).")
+@click.option("--kind", "kinds", multiple=True, metavar="K",
+              help="Keep only organisations of kind K (ngo, police_force, regulator...) or "
+                   "nodes of label K; repeat to keep several.")
+@click.option("--label", "labels", multiple=True, metavar="L",
+              help="Keep only nodes with label L (Organisation, Country, Sector...); repeatable.")
+@click.option("--format", "fmt", type=click.Choice(["html", "png"]), default=None,
+              help="html (interactive, self-contained) or png (static picture).  "
+                   "[default: from -o's suffix, else html]")
+@click.option("--title", help="Heading of the map (default: says what it shows).")
+@db_option
+def map_command(output: Path | None, focus: str | None, depth: int | None, query: str | None,
+                params: tuple[str, ...], query_dirs: tuple[Path, ...], kinds: tuple[str, ...],
+                labels: tuple[str, ...], fmt: str | None, title: str | None,
+                db: str | None) -> None:
+    """Draw a network map: one HTML file that opens offline, or a PNG.
+
+    Without options it maps the whole graph. Colours show each node's
+    label or organisation kind (legend on the page); size shows people
+    referred where the map has NRM referrals, else relationships. The
+    HTML page has a search box, a filter by kind, and tooltips with every
+    property and its source; it loads nothing from the network.
+
+    Example:
+
+        htkg map
+
+        htkg map --focus Nigeria --depth 2 -o nigeria.html
+
+        htkg map --kind ngo --kind police_force --format png
+
+        htkg map --query country-links -p country=Nigeria
+    """
+    from htkg.maps import write_map
+    if depth is not None and not focus:
+        raise click.UsageError("--depth goes with --focus ENTITY")
+    if (params or query_dirs) and not query:
+        raise click.UsageError("-p and --queries go with --query NAME")
+    if focus and query:
+        raise click.UsageError("give --focus or --query, not both")
+    result = write_map(db, output, fmt=fmt, focus=focus, depth=depth or 1, query=query,
+                       params=text_params(params), kinds=kinds, labels=labels, title=title,
+                       queries_dirs=query_dirs)
+    where = result.path.resolve()
+    emit(f"Wrote a map of {result.nodes:,} nodes and {result.relationships:,} relationships "
+         f"to {where}")
+    if result.format == "html":
+        emit("Open it in any web browser; it needs no network connection.")

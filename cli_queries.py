@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from htkg.cli import db_option, emit, format_option, main, param_option, parse_params  # noqa: F401
+from htkg.cli import db_option, emit, format_option, main, text_params
 
 
 def queries_option(f):
@@ -19,19 +19,6 @@ def queries_option(f):
 def _show(columns: list[str], rows: list[dict], fmt: str) -> None:
     from htkg.output import render
     emit(render(columns, rows, fmt))
-
-
-def _pairs(pairs: tuple[str, ...]) -> dict[str, str]:
-    """``-p NAME=VALUE`` pairs as text; each query parameter's type reads its value."""
-    out: dict[str, str] = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            raise click.BadParameter(f"'{pair}' is not NAME=VALUE", param_hint="-p")
-        if name.strip() in out:
-            raise click.BadParameter(f"'{name.strip()}' is given twice", param_hint="-p")
-        out[name.strip()] = value
-    return out
 
 
 @main.command("queries")
@@ -87,7 +74,7 @@ def run_saved(name: str, params: tuple[str, ...], fmt: str, db: str | None,
     from htkg.queries import load_catalogue, run_query, user_dirs
     from htkg.queries.params import check
     query = load_catalogue(user_dirs(query_dirs)).get(name)
-    given = _pairs(params)
+    given = text_params(params)
     check(query, given)  # fail fast, before the store opens
     with open_store(db) as store:
         result = run_query(store, query, given)

@@ -43,6 +43,11 @@ done
 if [ "$need_update" -eq 1 ]; then
   $SUDO apt-get update -qq
 fi
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if ! $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
+  # Package lists older than the mirror name files that are gone: refresh once, retry.
+  [ "$need_update" -eq 1 ] && exit 1
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
 echo "install-browser: installed ${missing[*]}"
 chromium --version 2>/dev/null || true

@@ -10,9 +10,9 @@ fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 if [ "${1:-}" = "--test" ]; then
   .venv/bin/python -m pip install --quiet -e '.[test]'
-  if [ -x scripts/install-browser.sh ] || [ -f scripts/install-browser.sh ]; then
-    bash scripts/install-browser.sh
-  fi
+  # The map tests drive Debian's headless Chromium; without root or sudo it
+  # cannot be installed here, and those tests skip saying so.
+  bash scripts/install-browser.sh || echo "setup: Chromium not installed; the browser tests will be skipped" >&2
 else
   .venv/bin/python -m pip install --quiet -e .
 fi

@@ -26,6 +26,16 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _work_in_a_temporary_directory(tmp_path_factory):
+    """Run every test from a scratch directory, so files a command writes to its
+    working directory by default (the build's overview map) never land in the checkout."""
+    before = os.getcwd()
+    os.chdir(tmp_path_factory.mktemp("cwd"))
+    yield
+    os.chdir(before)
+
+
 @pytest.fixture(scope="session")
 def registry_store(tmp_path_factory) -> str:
     """An embedded store holding the bundled registry only."""

@@ -47,6 +47,21 @@ def test_build_summary_and_sample(registry_store, tmp_path):
     assert "unresolved names: none" in result.output
     assert f"to {db}" in result.output
     assert "Royal Mail" in result.output  # the sample query's answer
+    overview = Path("htkg-map.html").resolve()
+    assert "Overview map (" in result.output and str(overview) in result.output
+    page = overview.read_text(encoding="utf-8")
+    assert 'id="network"' in page and "Royal Mail" in page
+
+
+def test_build_map_options(tmp_path):
+    target = tmp_path / "maps" / "overview.html"
+    target.parent.mkdir()
+    result = run("build", "--db", tmp_path / "s", "--map", target)
+    assert result.exit_code == 0, result.output
+    assert target.exists() and str(target) in result.output
+    result = run("build", "--db", tmp_path / "s", "--no-map", "--map", tmp_path / "x.html")
+    assert result.exit_code == 0 and "Overview map" not in result.output
+    assert not (tmp_path / "x.html").exists()
 
 
 def test_cypher_reads_back_counts_and_known_facts(registry_store):
