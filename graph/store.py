@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterator
 
 import neo4j
 from neo4j import GraphDatabase
-from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
 
 from htkg.errors import QueryError, StoreError
 from htkg.graph import embedded
@@ -107,40 +107,36 @@ class Store:
 
     # -- writing ------------------------------------------------------------
     def write_graph(self, kg: KnowledgeGraph, progress: Progress | None = None) -> WriteStats:
-        """Write every node and relationship of ``kg``; running it twice changes nothing."""
+        """Write every node and relationship of ``kg``; running it twice changes nothing.
+
+        Each batch is its own retried write transaction (``execute_write``),
+        so an interrupted push leaves whole batches and a rerun converges.
+        """
         stats = WriteStats()
         total = kg.g.number_of_nodes() + kg.g.number_of_edges()
-        done = 0
         self.create_constraints(kg)
+        by_label: dict[str, list[dict]] = defaultdict(list)
+        for node_id, label, props in kg.nodes():
+            by_label[label].append({"id": node_id, "props": storable(props)})
+        by_type: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+        for a, b, rel_type, props in kg.edges():
+            by_type[(rel_type, kg.label_of(a), kg.label_of(b))].append(
+                {"a": a, "b": b, "key": relationship_key(kg, rel_type, props),
+                 "props": storable(props)})
+        work = [(f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n += row.props",
+                 rows, "nodes") for label, rows in by_label.items()]
+        work += [(f"UNWIND $rows AS row MATCH (a:{la} {{id: row.a}}) "
+                  f"MATCH (b:{lb} {{id: row.b}}) "
+                  f"MERGE (a)-[r:{rel_type} {{key: row.key}}]->(b) SET r += row.props",
+                  rows, "relationships") for (rel_type, la, lb), rows in by_type.items()]
         with self._session() as session:
-            by_label: dict[str, list[dict]] = defaultdict(list)
-            for node_id, label, props in kg.nodes():
-                by_label[label].append({"id": node_id, "props": storable(props)})
-            for label, rows in by_label.items():
-                query = f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n += row.props"
+            for query, rows, stage in work:
                 for batch in _batches(rows):
                     session.execute_write(_run, query, batch)
                     stats.batches += 1
-                    stats.nodes += len(batch)
-                    done += len(batch)
+                    setattr(stats, stage, getattr(stats, stage) + len(batch))
                     if progress:
-                        progress("nodes", done, total)
-            by_type: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
-            for a, b, rel_type, props in kg.edges():
-                by_type[(rel_type, kg.label_of(a), kg.label_of(b))].append(
-                    {"a": a, "b": b, "key": relationship_key(kg, rel_type, props),
-                     "props": storable(props)})
-            for (rel_type, la, lb), rows in by_type.items():
-                query = (f"UNWIND $rows AS row MATCH (a:{la} {{id: row.a}}) "
-                         f"MATCH (b:{lb} {{id: row.b}}) "
-                         f"MERGE (a)-[r:{rel_type} {{key: row.key}}]->(b) SET r += row.props")
-                for batch in _batches(rows):
-                    session.execute_write(_run, query, batch)
-                    stats.batches += 1
-                    stats.relationships += len(batch)
-                    done += len(batch)
-                    if progress:
-                        progress("relationships", done, total)
+                        progress(f"writing {stage}", stats.nodes + stats.relationships, total)
         return stats
 
     def create_constraints(self, kg: KnowledgeGraph) -> None:
@@ -150,23 +146,34 @@ class Store:
 
     # -- reading ------------------------------------------------------------
     def read(self, query: str, params: dict | None = None) -> Result:
-        """Run one query read-only: a query that would write is refused and undone."""
+        """Run one query read-only: a query that would write is refused and undone.
+
+        Rows come back as plain data (see :func:`plain`).
+        """
+        columns, records = self.read_records(query, params)
+        return Result(columns, [{k: plain(v) for k, v in zip(columns, r)} for r in records])
+
+    def read_records(self, query: str, params: dict | None = None) -> tuple[list[str], list[list]]:
+        """Like :meth:`read`, but rows keep the driver's own values (nodes,
+        relationships with their endpoints, paths), for callers that draw them."""
         with self._session(neo4j.READ_ACCESS) as session:
             tx = session.begin_transaction()
             try:
                 result = tx.run(query, params or {})
                 columns = list(result.keys())
-                rows = [{k: plain(v) for k, v in record.items()} for record in result]
+                records = [list(record.values()) for record in result]
                 summary = result.consume()
             except Neo4jError as exc:
                 raise QueryError(_driver_message(exc)) from None
+            except DriverError as exc:
+                raise StoreError(_lost(self.shown, exc)) from None
             finally:
                 with contextlib.suppress(Exception):
                     tx.rollback()
             if summary.counters.contains_updates or summary.counters.contains_system_updates:
-                raise QueryError("refused: this command only reads, and the query would change "
+                raise QueryError("refused: htkg only reads here, and the query would change "
                                  "the graph; nothing was changed")
-        return Result(columns, rows)
+        return columns, records
 
     def counts(self) -> tuple[dict[str, int], dict[str, int]]:
         """Counts per label and per relationship type, as stored."""
@@ -183,6 +190,12 @@ def _run(tx: neo4j.ManagedTransaction, query: str, rows: list[dict]) -> None:
 def _batches(rows: list, size: int = BATCH) -> Iterator[list]:
     for i in range(0, len(rows), size):
         yield rows[i:i + size]
+
+
+def _lost(shown: str, exc: DriverError) -> str:
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return (f"lost the connection to the graph database at {shown} ({first}); "
+            f"once it is back, run the command again")
 
 
 def _driver_message(exc: Neo4jError) -> str:
@@ -241,6 +254,9 @@ def write_store(kg: KnowledgeGraph, db: str | None = None,
             return store.write_graph(kg, progress), target
         except Neo4jError as exc:
             raise StoreError(f"writing to {target.shown} failed: {_driver_message(exc)}") from None
+        except DriverError as exc:
+            raise StoreError(_lost(target.shown, exc) + "; a rerun converges on the same "
+                             "graph") from None
         finally:
             store.driver.close()
     with embedded.StoreLock(target.path):

@@ -307,30 +307,6 @@ def read_focus(store, entity: str, depth: int, labels: list[str], kinds: list[st
 
 
 # -- saved queries ---------------------------------------------------------------
-def _graph_rows(store, query: str, params: dict) -> list:
-    """Run a query read-only and keep the driver's nodes, relationships and paths."""
-    import contextlib
-    import neo4j
-    from neo4j.exceptions import Neo4jError
-    with store.driver.session(database=store.database,
-                              default_access_mode=neo4j.READ_ACCESS) as session:
-        tx = session.begin_transaction()
-        try:
-            result = tx.run(query, params or {})
-            records = [list(record.values()) for record in result]
-            summary = result.consume()
-        except Neo4jError as exc:
-            text = (exc.message or str(exc)).strip().splitlines()
-            raise QueryError(text[0] if text else type(exc).__name__) from None
-        finally:
-            with contextlib.suppress(Exception):
-                tx.rollback()
-    if summary.counters.contains_updates or summary.counters.contains_system_updates:
-        raise QueryError("refused: a map only reads, and the query would change the graph; "
-                         "nothing was changed")
-    return records
-
-
 def graph_from_records(store, records: list) -> tuple[nx.MultiDiGraph, int]:
     """Nodes, relationships and paths in query results as a map graph.
 
@@ -406,7 +382,7 @@ def read_query(store, name: str, params: dict | None, labels: list[str], kinds: 
                queries_dirs: Iterable[str | Path] = ()) -> MapGraph:
     from htkg.maps.saved import prepare
     query_text, bound, shown, anchors = prepare(store, name, params or {}, queries_dirs)
-    records = _graph_rows(store, query_text, bound)
+    _, records = store.read_records(query_text, bound)
     g, named = graph_from_records(store, records)
     notes = []
     if named:

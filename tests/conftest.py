@@ -5,6 +5,7 @@ reached over Bolt by the official driver); nothing is mocked.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -47,21 +48,36 @@ def registry_store(tmp_path_factory) -> str:
     return str(db)
 
 
+@contextlib.contextmanager
+def serving(db: Path, cache: Path):
+    """`htkg serve` on ``db`` in a separate process; yields its connection details."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    proc = subprocess.Popen([sys.executable, "-m", "htkg.cli", "serve", "--db", str(db)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        line = proc.stdout.readline()
+        if not line:
+            pytest.fail(f"htkg serve did not start: {proc.stderr.read()}")
+        yield json.loads(line)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def serve_store():
+    """``serve_store(db, cache_dir)``: a context manager serving a store over Bolt."""
+    return serving
+
+
 @pytest.fixture(scope="session")
 def bolt_server(tmp_path_factory):
     """The embedded store served over Bolt by a separate process (`htkg serve`)."""
-    db = tmp_path_factory.mktemp("bolt-store")
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path_factory.mktemp("cache"))}
-    proc = subprocess.Popen([sys.executable, "-m", "htkg.cli", "serve", "--db", str(db)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    line = proc.stdout.readline()
-    if not line:
-        proc.kill()
-        pytest.fail(f"htkg serve did not start: {proc.stderr.read()}")
-    info = json.loads(line)
-    yield info
-    proc.terminate()
-    proc.wait(timeout=30)
+    with serving(tmp_path_factory.mktemp("bolt-store"), tmp_path_factory.mktemp("cache")) as info:
+        yield info
 
 
 @pytest.fixture

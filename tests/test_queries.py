@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -48,21 +45,13 @@ def query_store(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="module")
-def bolt_server(tmp_path_factory):
+def bolt_server(tmp_path_factory, serve_store):
     """Overrides conftest's: `htkg serve` in a separate process over the fixture graph,
     so that `bolt_env` points these tests at a store no other test writes to."""
     db = tmp_path_factory.mktemp("query-bolt-store")
     write_store(query_graph.fixture_graph(), str(db))
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path_factory.mktemp("cache"))}
-    proc = subprocess.Popen([sys.executable, "-m", "htkg.cli", "serve", "--db", str(db)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    line = proc.stdout.readline()
-    if not line:
-        proc.kill()
-        pytest.fail(f"htkg serve did not start: {proc.stderr.read()}")
-    yield json.loads(line)
-    proc.terminate()
-    proc.wait(timeout=30)
+    with serve_store(db, tmp_path_factory.mktemp("cache")) as info:
+        yield info
 
 
 @pytest.fixture(params=["embedded", "bolt"])
