@@ -90,7 +90,10 @@ def write_quarter(path: Path, responders: list[str], demonyms: list[str], rng: r
 def write_minutes(out: Path, count: int, responders: list[str]) -> None:
     for n in range(count):
         body = [
-            "Synthetic Working Group on Exploitation", f"{1 + n % 28} March {2014 + n}", "",
+            # The IDMG again, on the seed's date and after, so the saved queries'
+            # examples (which name that meeting) have something to find.
+            "Inter-Departmental Ministerial Group on Human Trafficking",
+            f"11 March {2013 + n}", "",
             "Minutes", "", "Attendees:", "",
             "Home Office   Official CHAIR", "FCO    Official", f"{responders[n % len(responders)]}   Official",
             "", "Apologies:", "", "DWP    Official", "", "",
