@@ -26,7 +26,7 @@ import secrets
 import shutil
 import socket
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from htkg.errors import StoreError
@@ -86,6 +86,42 @@ def _start_jvm() -> None:
         os.close(saved)
 
 
+@dataclass(frozen=True)
+class TLS:
+    """Bolt over TLS only, with the certificate chain and private key of a
+    PKCS#12 key store (``openssl pkcs12 -export -in cert.pem -inkey key.pem``)."""
+
+    keystore: Path
+    password: str = field(repr=False)
+
+    def check(self) -> None:
+        """Open the key store, so a wrong file or password is a one-line error
+        (the JVM must be running). The password is never part of the message."""
+        import jpype
+        path = Path(self.keystore)
+        try:
+            store = jpype.JClass("java.security.KeyStore").getInstance("PKCS12")
+            stream = jpype.JClass("java.io.FileInputStream")(str(path))
+            try:
+                store.load(stream, jpype.JString(self.password).toCharArray())
+            finally:
+                stream.close()
+            has_key = any(store.isKeyEntry(alias) for alias in store.aliases())
+        except jpype.JException as exc:
+            raise StoreError(f"cannot open the TLS key store {path}: "
+                             f"{exc.getMessage()}") from None
+        if not has_key:
+            raise StoreError(f"the TLS key store {path} holds no private key; make one with "
+                             f"'openssl pkcs12 -export -in cert.pem -inkey key.pem -out {path.name}'")
+
+    def config(self) -> dict:
+        """ArcadeDB's settings: TLS required on Bolt. It wants a trust store too
+        (for client certificates, which it does not ask for): the key store serves."""
+        path = str(Path(self.keystore).resolve())
+        return {"bolt_ssl": "REQUIRED", "ssl_keyStore": path, "ssl_keyStorePassword": self.password,
+                "ssl_trustStore": path, "ssl_trustStorePassword": self.password}
+
+
 @dataclass
 class EmbeddedServer:
     """A running in-process ArcadeDB server with a Bolt listener."""
@@ -105,9 +141,12 @@ class EmbeddedServer:
             self._server.stop()
 
 
-def start_server(root: Path, create: bool = False) -> EmbeddedServer:
-    """Start ArcadeDB on ``root`` with Bolt on a free loopback port."""
+def start_server(root: Path, create: bool = False, tls: TLS | None = None) -> EmbeddedServer:
+    """Start ArcadeDB on ``root`` with Bolt on a free loopback port; with
+    ``tls``, Bolt accepts only TLS connections and the URI is ``bolt+s://``."""
     _start_jvm()
+    if tls is not None:
+        tls.check()
     from arcadedb_embedded.server import ArcadeDBServer
     (root / "config").mkdir(parents=True, exist_ok=True)
     (root / "config" / "mcp-config.json").write_text('{"enabled": false}\n')
@@ -124,7 +163,7 @@ def start_server(root: Path, create: bool = False) -> EmbeddedServer:
                     "server_plugins": "Bolt:com.arcadedb.bolt.BoltProtocolPlugin",
                     "bolt_port": bolt, "server_logsDirectory": str(root / "log"),
                     "serverMetrics": False, "polyglotEngineEnabled": False,
-                    "backup_enabled": False})
+                    "backup_enabled": False, **(tls.config() if tls else {})})
         try:
             server.start()
         except Exception as exc:  # noqa: BLE001 - reported below
@@ -136,7 +175,8 @@ def start_server(root: Path, create: bool = False) -> EmbeddedServer:
         except Exception as exc:
             server.stop()
             raise StoreError(f"cannot create the embedded database in {root}: {exc}") from None
-        return EmbeddedServer(root, f"bolt://127.0.0.1:{bolt}", "root", password, server)
+        scheme = "bolt+s" if tls else "bolt"
+        return EmbeddedServer(root, f"{scheme}://127.0.0.1:{bolt}", "root", password, server)
     raise StoreError(f"cannot start the embedded database in {root}: {last}")
 
 
@@ -211,11 +251,12 @@ def discard_generation(generation: Path) -> None:
     shutil.rmtree(generation, ignore_errors=True)
 
 
-def serve(store: Path, announce=print) -> None:
+def serve(store: Path, announce=print, tls: TLS | None = None) -> None:
     """Serve a store's current graph over Bolt until interrupted.
 
     The store must not be in use by another process. ``announce`` receives
-    one JSON line with the URI, user and password to give the driver.
+    one JSON line with the URI, user and password to give the driver. With
+    ``tls``, only TLS connections are accepted (a ``bolt+s://`` URI).
     """
     import json
     import signal
@@ -227,7 +268,7 @@ def serve(store: Path, announce=print) -> None:
             fresh = start_server(generation, create=True)
             fresh.stop()
             publish_generation(store, generation)
-        server = start_server(generation)
+        server = start_server(generation, tls=tls)
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         announce(json.dumps({"uri": server.uri, "user": server.user,

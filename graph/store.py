@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import ssl
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -203,6 +204,41 @@ def _driver_message(exc: Neo4jError) -> str:
     return text[0] if text else exc.__class__.__name__
 
 
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and what led to it, through causes and exception groups."""
+    seen: set[int] = set()
+    todo = [exc]
+    while todo:
+        e = todo.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        yield e
+        todo += [e.__cause__, e.__context__, *getattr(e, "exceptions", ())]
+
+
+def _unreachable(uri: str, exc: BaseException) -> str:
+    """Why a connection failed, in one line; TLS failures say what to do."""
+    causes = list(_causes(exc))
+    cert = next((e for e in causes if isinstance(e, ssl.SSLCertVerificationError)), None)
+    if cert is not None:
+        return (f"its TLS certificate failed verification ({cert.verify_message}); trust the "
+                f"CA that signed it with SSL_CERT_FILE=/path/to/ca.pem, or use bolt+ssc:// "
+                f"or neo4j+ssc:// to accept a self-signed certificate")
+    tls = "+s" in uri.split("://", 1)[0]
+    if tls and any(isinstance(e, ssl.SSLError) for e in causes):
+        return ("the TLS handshake failed; if the server does not use TLS, use bolt:// or "
+                "neo4j://")
+    if not tls and any("handshake" in str(e) for e in causes):
+        return ("the Bolt handshake failed; if the server accepts only TLS, use bolt+s:// "
+                "or neo4j+s://, else check the port")
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    if not lines:
+        return type(exc).__name__
+    # The driver's "Couldn't connect to X (resolved to ...):" says why on the next line.
+    return f"{lines[0]} {lines[1]}" if lines[0].endswith(":") and len(lines) > 1 else lines[0]
+
+
 def _connect(uri: str, user: str, password: str, database: str | None, shown: str) -> Store:
     try:
         driver = GraphDatabase.driver(uri, auth=(user, password))
@@ -212,7 +248,7 @@ def _connect(uri: str, user: str, password: str, database: str | None, shown: st
                          f"(check NEO4J_USERNAME and NEO4J_PASSWORD)") from None
     except (ServiceUnavailable, OSError, ValueError) as exc:
         raise StoreError(f"cannot reach the graph database at {shown}: "
-                         f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+                         f"{_unreachable(uri, exc)}") from None
     return Store(driver, database, shown)
 
 

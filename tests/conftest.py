@@ -49,10 +49,11 @@ def registry_store(tmp_path_factory) -> str:
 
 
 @contextlib.contextmanager
-def serving(db: Path, cache: Path):
-    """`htkg serve` on ``db`` in a separate process; yields its connection details."""
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
-    proc = subprocess.Popen([sys.executable, "-m", "htkg.cli", "serve", "--db", str(db)],
+def serving(db: Path, cache: Path, *options: str, env: dict | None = None):
+    """`htkg serve` on ``db`` (with more ``options`` and ``env``) in a separate
+    process; yields its connection details."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache), **(env or {})}
+    proc = subprocess.Popen([sys.executable, "-m", "htkg.cli", "serve", "--db", str(db), *options],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         line = proc.stdout.readline()
