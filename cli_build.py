@@ -1,7 +1,7 @@
 """The ``htkg build`` command's work: load, write, and print a summary."""
 from __future__ import annotations
 
-import sys
+import re
 import time
 from pathlib import Path
 
@@ -9,6 +9,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from htkg.errors import QueryError
 from htkg.loaders import BuildReport, build_graph
@@ -24,8 +25,17 @@ SAMPLE_QUERY = (
     "ORDER BY sector, organisation LIMIT 12")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _visible(text: str) -> str:
+    """Text as printed: control characters (an escape sequence hidden in a name
+    from a table) shown as ``\\x1b``, never sent to the terminal."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
+
+
 def _progress_bar(console: Console) -> Progress:
-    return Progress(TextColumn("{task.description:<24}"), BarColumn(), MofNCompleteColumn(),
+    return Progress(TextColumn("{task.description:<24}", markup=False), BarColumn(), MofNCompleteColumn(),
                     TimeElapsedColumn(), console=console, transient=True,
                     disable=not console.is_terminal)
 
@@ -33,7 +43,9 @@ def _progress_bar(console: Console) -> Progress:
 def run_build(paths: list[Path], db: str | None, bundled: bool = True,
               period: str | None = None, map_path: Path | None = None) -> None:
     err = Console(stderr=True)
-    out = Console(highlight=False, soft_wrap=True)
+    # Names from the inputs are printed as written: no markup ("[/bold]"), no
+    # emoji codes (":x:"), control characters shown escaped (see _visible).
+    out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
     started = time.perf_counter()
     with _progress_bar(err) as bar:
         tasks: dict[str, int] = {}
@@ -84,9 +96,9 @@ def _summary(out: Console, kg: KnowledgeGraph, report: BuildReport, stats: Write
     out.print(table)
     for f in report.files:
         rows = f" {f.rows} rows," if f.rows else ""
-        out.print(f"loaded {f.path} ({f.loader}):{rows} {f.records} records")
+        out.print(_visible(f"loaded {f.path} ({f.loader}):{rows} {f.records} records"))
         for note in f.notes:
-            out.print(f"  {note}")
+            out.print(_visible(f"  {note}"))
     nrm = [f for f in report.files if f.loader == "nrm"]
     if nrm:
         differ = sum(1 for f in nrm for n in f.notes if n.startswith("reconciled") and " differ" in n)
@@ -96,16 +108,16 @@ def _summary(out: Console, kg: KnowledgeGraph, report: BuildReport, stats: Write
                   f"reconciled against published totals in {checked} files: "
                   + (f"differences in {differ} (see above)" if differ else "all equal"))
     for path, why in report.skipped:
-        out.print(f"skipped {path}: {why}")
+        out.print(_visible(f"skipped {path}: {why}"))
     if kg.unresolved:
         names: dict[tuple[str, str], list[str]] = {}
         for u in kg.unresolved:
             names.setdefault((u.kind, u.name), []).append(u.source)
-        out.print(f"[bold]unresolved names ({len(names)})[/bold], loaded nowhere until added to "
-                  f"the registry:")
+        out.print(Text.assemble((f"unresolved names ({len(names)})", "bold"),
+                                ", loaded nowhere until added to the registry:"))
         for (kind, name), where in sorted(names.items()):
             more = f" and {len(where) - 1} more" if len(where) > 1 else ""
-            out.print(f"  {kind} '{name}' at {where[0]}{more}")
+            out.print(_visible(f"  {kind} '{name}' at {where[0]}{more}"))
     else:
         out.print("unresolved names: none")
     out.print(f"wrote {stats.nodes} nodes and {stats.relationships} relationships to "

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from htkg.cli import db_option, emit, format_option, main, text_params
+from htkg.cli import db_option, emit, main, text_params
 
 
 @main.command("map")

@@ -55,7 +55,7 @@ def main() -> None:
     ap.add_argument("--shacl", action="store_true", help="also time SHACL validation of the Turtle")
     args = ap.parse_args()
 
-    from htkg.exports import rdf
+    from htkg.exports import rdf_graph
     from htkg.exports.export import export_graph
     from htkg.exports.interchange import node_link
     from htkg.exports.read import comparable, read_graph
@@ -110,16 +110,16 @@ def main() -> None:
         for fmt, name in FORMATS[:3]:
             path = tmp / name
             t = time.perf_counter()
-            g = rdf.parse_file(path)
+            g = rdf_graph.parse_file(path)
             parse_s = time.perf_counter() - t
-            again = rdf.from_rdflib(g, str(path))
+            again = rdf_graph.from_rdflib(g, str(path))
             total = time.perf_counter() - t
             same = comparable(again) == comparable(kg)
             print(f"  {fmt}: parse {parse_s:.1f} s, total {total:.1f} s, "
                   f"round trip {'identical' if same else 'DIFFERS'}")
         if args.shacl:
             from htkg.exports.shacl import validate_graph
-            g = rdf.parse_file(tmp / "graph.ttl")
+            g = rdf_graph.parse_file(tmp / "graph.ttl")
             t = time.perf_counter()
             report = validate_graph(g)
             print(f"  SHACL validation of the Turtle: {time.perf_counter() - t:.1f} s, "

@@ -5,9 +5,11 @@
 - :mod:`htkg.exports.terms`: the project namespace and the schema's names
   as IRIs (one class per label, one property per relationship type and per
   property).
-- :mod:`htkg.exports.rdf`: KnowledgeGraph <-> RDF (Turtle, JSON-LD,
-  N-Triples), relationships as qualified statement nodes with PROV-O
-  provenance.
+- :mod:`htkg.exports.rdf`: KnowledgeGraph -> RDF (Turtle, JSON-LD,
+  N-Triples) by a streaming writer, relationships as qualified statement
+  nodes with PROV-O provenance.
+- :mod:`htkg.exports.rdf_graph`: the other direction through rdflib:
+  parsing RDF files and reading them back into records.
 - :mod:`htkg.exports.vocabulary`: the schema as an RDFS/OWL vocabulary.
 - :mod:`htkg.exports.shacl`: the schema as SHACL shapes; validation with pyshacl.
 - :mod:`htkg.exports.interchange`: GraphML, GEXF, node-link JSON and

@@ -35,13 +35,12 @@ def shapes_graph(schema: Schema | None = None):
     from rdflib import BNode, Graph, Literal, URIRef
     from rdflib.collection import Collection
     from rdflib.namespace import RDF, RDFS, SH, XSD
-    from htkg.exports.rdf import bind
+    from htkg.exports.rdf_graph import bind
     schema = schema or load_schema()
     terms = terms_for(schema)
     g = Graph()
     bind(g)
     g.bind("shapes", SHAPES)
-    derived = URIRef(T.DERIVED_FROM)
     source_class = URIRef(T.SOURCE_CLASS)
 
     def rdf_list(items) -> BNode:
@@ -272,5 +271,5 @@ def _is_bnode(term) -> bool:
 
 def validate_file(path: str | Path) -> Report:
     """Parse an RDF file (.ttl, .jsonld, .nt) and validate it."""
-    from htkg.exports.rdf import parse_file
+    from htkg.exports.rdf_graph import parse_file
     return validate_graph(parse_file(path))

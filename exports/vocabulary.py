@@ -34,7 +34,7 @@ def vocabulary_graph(schema: Schema | None = None):
     from rdflib import BNode, Graph, Literal, URIRef
     from rdflib.collection import Collection
     from rdflib.namespace import OWL, RDF, RDFS, XSD, DCTERMS
-    from htkg.exports.rdf import bind
+    from htkg.exports.rdf_graph import bind
     schema = schema or load_schema()
     terms: Terms = terms_for(schema)
     g = Graph()

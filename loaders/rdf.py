@@ -1,7 +1,7 @@
 """Read an RDF export of the graph back: ``htkg build graph.ttl`` (or .jsonld, .nt).
 
 The file is parsed with rdflib and turned into records by
-:func:`htkg.exports.rdf.records_from_rdflib`: entities from resources typed
+:func:`htkg.exports.rdf_graph.records_from_rdflib`: entities from resources typed
 with a label's class, relationships from ``htkg:*Statement`` nodes (with
 their properties), each record once per provenance string so that the
 graph's ``sources`` lists come back as they were. The records go through
@@ -23,7 +23,7 @@ def recognises(path: Path, head: str) -> bool:
 
 
 def load(path: Path, ctx) -> "FileReport":
-    from htkg.exports.rdf import load_into, parse_file
+    from htkg.exports.rdf_graph import load_into, parse_file
     from htkg.loaders import FileReport
     if ctx.progress:
         ctx.progress(f"parsing {path.name}", 0, 1)

@@ -107,7 +107,7 @@ class Lookup:
                                   if shown else "; the graph holds no meetings"), shown)
         try:
             return resolve_entity(r, text, label)
-        except ResolveError as exc:
+        except ResolveError:
             if label is None and not r.resolve_all(text):
                 from htkg.loaders.nationality import country_code
                 code = country_code(text)

@@ -20,7 +20,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from htkg.cli import main
-from htkg.exports import rdf, terms as T
+from htkg.exports import rdf, rdf_graph, terms as T
 from htkg.exports.read import comparable, read_graph
 from htkg.graph.records import Edge, Node
 from htkg.graph.store import open_store
@@ -158,12 +158,12 @@ def test_round_trip_through_htkg_build(fmt, exports, stored, tmp_path):
 def test_round_trip_in_memory(fmt, fixture_graph, tmp_path):
     path = tmp_path / f"g.{ {'turtle': 'ttl', 'jsonld': 'jsonld', 'ntriples': 'nt'}[fmt]}"
     path.write_text(rdf.dumps(fixture_graph, fmt), encoding="utf-8")
-    again = rdf.from_rdflib(rdf.parse_file(path), str(path))
+    again = rdf_graph.from_rdflib(rdf_graph.parse_file(path), str(path))
     assert comparable(again) == comparable(fixture_graph)
 
 
 def test_rdf_terms_literals_and_statements(exports):
-    g = rdf.parse_file(exports["turtle"])
+    g = rdf_graph.parse_file(exports["turtle"])
     ent = URIRef(T.ENTITY + "royal-mail")
     assert (ent, RDF.type, URIRef(HTKG + "Organisation")) in g
     assert (ent, URIRef(HTKG + "name"), Literal("Royal Mail")) in g
@@ -196,7 +196,7 @@ def test_rdf_terms_literals_and_statements(exports):
 
 def test_example_sparql_query(exports):
     """The README's example query, run over the Turtle export."""
-    g = rdf.parse_file(exports["turtle"])
+    g = rdf_graph.parse_file(exports["turtle"])
     query = """
     PREFIX htkg: <https://w3id.org/htkg/vocab#>
     PREFIX rdf:  <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
@@ -228,7 +228,7 @@ def test_vocabulary_alone(tmp_path):
     result = run("export", "--format", "turtle", "--vocabulary", "-o", path)
     assert result.exit_code == 0, result.output
     assert "vocabulary" in result.output
-    g = rdf.parse_file(path)
+    g = rdf_graph.parse_file(path)
     from htkg.exports.vocabulary import vocabulary_classes_and_properties
     from htkg.schema.model import load_schema
     terms = vocabulary_classes_and_properties(g)
@@ -256,7 +256,7 @@ def test_vocabulary_alone(tmp_path):
     # the JSON-LD form parses too, and holds the same triples
     jpath = tmp_path / "vocab.jsonld"
     assert run("export", "--vocabulary", "-o", jpath).exit_code == 0
-    assert len(rdf.parse_file(jpath)) == len(g)
+    assert len(rdf_graph.parse_file(jpath)) == len(g)
 
 
 def test_export_validates(exports):
@@ -377,7 +377,7 @@ def test_focus_exports_a_neighbourhood(export_store, tmp_path):
     result = run("export", "-o", path, "--focus", "Royal Mail", "--db", export_store)
     assert result.exit_code == 0, result.output
     assert "selection" in result.output
-    kg = rdf.from_rdflib(rdf.parse_file(path), str(path))
+    kg = rdf_graph.from_rdflib(rdf_graph.parse_file(path), str(path))
     ids = set(kg.g.nodes)
     assert "royal-mail" in ids and MEETING in ids and "country-vn" in ids
     assert "sector-postal" in ids
@@ -403,7 +403,7 @@ def test_saved_query_exports_what_it_returns(export_store, tmp_path):
     result = run("export", "-o", path, "--query", "country-links", "-p", "country=Albania",
                  "--db", export_store)
     assert result.exit_code == 0, result.output
-    kg = rdf.from_rdflib(rdf.parse_file(path), str(path))
+    kg = rdf_graph.from_rdflib(rdf_graph.parse_file(path), str(path))
     assert "country-al" in kg.g
     assert run("validate", path).exit_code == 0
 
@@ -474,7 +474,7 @@ def test_export_over_bolt(bolt_env, tmp_path):
     path = tmp_path / "bolt.nt"
     result = run("export", "-o", path)
     assert result.exit_code == 0, result.output
-    kg = rdf.from_rdflib(rdf.parse_file(path), str(path))
+    kg = rdf_graph.from_rdflib(rdf_graph.parse_file(path), str(path))
     from htkg.loaders.registry import registry_graph
     assert comparable(kg) == comparable(registry_graph())
 
@@ -483,7 +483,7 @@ def test_shapes_alone(tmp_path):
     path = tmp_path / "shapes.ttl"
     result = run("export", "--shapes", "-o", path)
     assert result.exit_code == 0, result.output
-    g = rdf.parse_file(path)
+    g = rdf_graph.parse_file(path)
     sh = "http://www.w3.org/ns/shacl#"
     targets = {str(o) for o in g.objects(None, URIRef(sh + "targetClass"))}
     from htkg.schema.model import load_schema
@@ -500,6 +500,6 @@ def test_shapes_alone(tmp_path):
 def test_doctests():
     import doctest
     import importlib
-    for name in ["htkg.exports", "htkg.exports.terms", "htkg.exports.rdf"]:
+    for name in ["htkg.exports", "htkg.exports.terms", "htkg.exports.rdf", "htkg.exports.rdf_graph"]:
         result = doctest.testmod(importlib.import_module(name))
         assert result.failed == 0, name
