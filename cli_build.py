@@ -35,8 +35,8 @@ def _visible(text: str) -> str:
 
 
 def _progress_bar(console: Console) -> Progress:
-    return Progress(TextColumn("{task.description:<24}", markup=False), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=console, transient=True,
+    return Progress(TextColumn("{task.description:<24}", markup=False), BarColumn(),
+                    MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True,
                     disable=not console.is_terminal)
 
 

@@ -1,6 +1,8 @@
 """Read YAML with line numbers, turning syntax errors into ``LoadError``."""
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +19,12 @@ def read_yaml(path: str | Path, shown: str | None = None) -> Any:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise LoadError(f"cannot read the file: {exc.strerror}", shown) from None
-    if b"\x00" in raw[:4096]:
-        raise LoadError("this is a binary file, not YAML text", shown)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise LoadError("UTF-16 text: htkg reads YAML as UTF-8; save the file as UTF-8", shown, 1)
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        raise LoadError("binary data (a NUL byte), not YAML text: give a YAML file saved as "
+                        "UTF-8 text", shown, raw.count(b"\n", 0, nul) + 1)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -34,8 +40,32 @@ def parse_yaml(text: str, shown: str, error: type[LoadError] = LoadError) -> Any
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise error(f"not valid YAML: {problem}", shown,
+        raise error(f"not valid YAML: {problem}; correct the YAML there", shown,
                     mark.line + 1 if mark else None) from None
+    # ruamel's constructors raise plain errors too: a date that does not exist
+    # ("2001-02-30"), "!!int x", a mapping used as a key, nesting too deep.
+    except RecursionError:
+        raise error("not valid YAML: nested too deeply", shown) from None
+    except (ValueError, TypeError) as exc:
+        line = _bad_date_line(text)
+        why = "a date that does not exist" if line else (
+            "a mapping or list used as a key" if "unhashable" in str(exc) else
+            " ".join(str(exc).split())[:200])
+        raise error(f"not valid YAML: {why}; correct the YAML there", shown, line) from None
+
+
+_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+
+
+def _bad_date_line(text: str) -> int | None:
+    """The first line holding a date-like value that is no date ("2001-02-30")."""
+    for no, line in enumerate(text.splitlines(), 1):
+        for m in _DATE.finditer(line):
+            try:
+                dt.date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                return no
+    return None
 
 
 def line_of(node: Any, key: Any = None) -> int | None:

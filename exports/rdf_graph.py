@@ -7,6 +7,8 @@ this module is the other direction, used by ``htkg build graph.ttl`` and
 """
 from __future__ import annotations
 
+import codecs
+import json
 import logging
 from pathlib import Path
 from typing import Any, Iterable
@@ -54,6 +56,7 @@ def parse_file(path: str | Path, fmt: str | None = None):
     if fmt is None:
         raise LoadError("cannot tell the RDF syntax from the file name; use .ttl, .jsonld or .nt",
                         str(path))
+    _check_text(path, fmt)
     g = Graph()
     term_log = logging.getLogger("rdflib.term")
     level = term_log.level
@@ -63,11 +66,66 @@ def parse_file(path: str | Path, fmt: str | None = None):
     except OSError as exc:
         raise LoadError(f"cannot read the file: {exc.strerror or exc}", str(path)) from None
     except Exception as exc:  # rdflib raises many kinds of syntax errors
-        message = " ".join(str(exc).split())[:400] or type(exc).__name__
-        raise LoadError(f"not valid {fmt}: {message}", str(path)) from None
+        # Turtle's BadSyntax has the reason, the text and the offset (its own line
+        # count is off at the end of the file).
+        why, text, at = (getattr(exc, a, None) for a in ("_why", "_str", "_i"))
+        line = (text[:at].count(b"\n" if isinstance(text, bytes) else "\n") + 1
+                if why and isinstance(text, (bytes, str)) and isinstance(at, int) else None)
+        message = " ".join(str(why or exc).split())[:400] or type(exc).__name__
+        raise LoadError(f"not valid {fmt}: {message}; correct the file, or export it again "
+                        f"with 'htkg export'", str(path), line) from None
     finally:
         term_log.setLevel(level)
     return g
+
+
+def _check_text(path: Path, fmt: str) -> None:
+    """Refuse, before rdflib sees it, what is not RDF text in UTF-8 (with the
+    line of the first bad byte), and JSON-LD that would make rdflib fetch a
+    context from the network or the disk (a remote ``@context``/``@import``)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise LoadError(f"cannot read the file: {exc.strerror or exc}", str(path)) from None
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise LoadError(f"UTF-16 text, but {fmt} is read as UTF-8: save the file as UTF-8",
+                        str(path), 1)
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        raise LoadError("binary data (a NUL byte), not RDF text: give a Turtle (.ttl), JSON-LD "
+                        "(.jsonld) or N-Triples (.nt) file such as 'htkg export' writes",
+                        str(path), raw.count(b"\n", 0, nul) + 1)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise LoadError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x}): save the file as UTF-8",
+                        str(path), raw.count(b"\n", 0, exc.start) + 1) from None
+    if fmt != "json-ld":
+        return
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise LoadError(f"not valid JSON ({exc.msg}, column {exc.colno}): the file may be "
+                        f"truncated; export it again", str(path), exc.lineno) from None
+    except RecursionError:
+        raise LoadError("not valid json-ld: nested too deeply", str(path)) from None
+    if not isinstance(doc, (dict, list)):
+        raise LoadError("not valid json-ld: a JSON-LD document is an object or a list of "
+                        "objects", str(path), 1)
+    todo = [doc]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, list):
+            todo.extend(node)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                refs = value if isinstance(value, list) else [value]
+                named = [v for v in refs if isinstance(v, str)]
+                if key in ("@context", "@import") and named:
+                    raise LoadError(f"{key} {named[0]!r} would be fetched from elsewhere; htkg "
+                                    f"fetches nothing: write the context into the file, as "
+                                    f"'htkg export' does", str(path))
+                todo.append(value)
 
 
 def _python(lit, prop_type: str) -> Any:

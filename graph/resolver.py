@@ -68,6 +68,9 @@ class Resolver:
         self._names: dict[str, str] = {}
         self._exact_case: dict[tuple[str, str], set[str]] = defaultdict(set)
         self._longest = 1
+        # First word of every indexed name -> the most words of a name it starts,
+        # so scan() skips at once the many words that begin no name.
+        self._starts: dict[str, int] = {}
 
     def add(self, entity_id: str, label: str, names: Iterable[str]) -> None:
         """Index an entity under each of its names (the first is its display name)."""
@@ -84,7 +87,10 @@ class Resolver:
             # text when written in capitals, so "ie" or "gla" in prose do not.
             if _ABBREV.match(name.strip()) and len(name.strip()) <= 6:
                 self._exact_case[(key, entity_id)].add(name.strip())
-            self._longest = max(self._longest, key.count(" ") + 1)
+            size = key.count(" ") + 1
+            self._longest = max(self._longest, size)
+            first = key.partition(" ")[0]
+            self._starts[first] = max(self._starts.get(first, 0), size)
 
     @classmethod
     def from_graph(cls, kg) -> "Resolver":
@@ -142,7 +148,8 @@ class Resolver:
         found: list[tuple[str, int, int]] = []
         i = 0
         while i < len(toks):
-            for size in range(min(self._longest, len(toks) - i), 0, -1):
+            longest = self._starts.get(toks[i][0].partition(" ")[0], 0)
+            for size in range(min(longest, len(toks) - i), 0, -1):
                 key = " ".join(t for t, _, _ in toks[i:i + size])
                 ids = self._index.get(key)
                 if not ids or len(ids) != 1:

@@ -94,6 +94,16 @@ def known_kinds() -> str:
     return "; ".join(f"{m.NAME} ({m.DESCRIPTION})" for m in loader_modules())
 
 
+def _unknown_kind(path: Path) -> str:
+    """Why no loader took a file, and what to do."""
+    with open(path, "rb") as f:
+        raw = f.read(8192)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16 text: htkg reads text files as UTF-8; save the file as UTF-8 and build again"
+    what = "; this file is binary data, not text" if b"\x00" in raw else ""
+    return f"htkg does not know this kind of file; it reads: {known_kinds()}{what}"
+
+
 def expand(paths: list[str | Path]) -> list[tuple[Path, bool]]:
     """Files to load: (path, named explicitly). Folders are walked in name order."""
     out: list[tuple[Path, bool]] = []
@@ -128,8 +138,7 @@ def build_graph(paths: list[str | Path], bundled: bool = True,
         mod = route(path)
         if mod is None:
             if explicit:
-                raise LoadError(f"htkg does not know this kind of file; it reads: {known_kinds()}",
-                                str(path))
+                raise LoadError(_unknown_kind(path), str(path))
             report.skipped.append((str(path), "not a kind of file htkg reads"))
             continue
         plan.append((path, mod))

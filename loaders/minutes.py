@@ -43,6 +43,9 @@ _DATE_RES = [
 _SECTION_RE = re.compile(r"^(attendees|attending|present|in\s+attendance|attendance"
                          r"|members\s+present|apologies(?:\s+(?:received|for\s+absence))?)\s*(?::\s*(.*)|$)", re.I)
 _MINUTES_RE = re.compile(r"^(?:minutes|draft minutes|note of (?:the )?meeting)\b[\s:.]*", re.I)
+#: Characters in one line beyond which a line is not read (with a warning): a
+#: paragraph of minutes is a few hundred; a line of megabytes is not minutes.
+LONGEST_LINE = 20_000
 _META_RE = re.compile(r"^(?:venue|location|time|room|held at|date|place)\b", re.I)
 
 
@@ -162,7 +165,9 @@ def read_minutes(path: str | Path, resolve=None) -> Minutes:
         raise LoadError(f"cannot read the file: {exc.strerror}", str(path)) from None
     controls = sum(b < 32 and b not in (9, 10, 12, 13) for b in raw[:4096])
     if b"\x00" in raw[:4096] or controls > 0.05 * max(1, len(raw[:4096])):
-        raise LoadError("this is a binary file, not minutes as text", str(path))
+        raise LoadError("this is a binary file, not minutes as text: give the minutes as plain "
+                        "text (copy the text out of a PDF or Word file and save it as UTF-8)",
+                        str(path))
     note = None
     try:
         text = raw.decode("utf-8-sig")
@@ -189,6 +194,12 @@ def parse_minutes(text: str, file: str = "<text>", resolve=None) -> Minutes:
     lines, sep = layout.clean_lines(text)
     minutes = Minutes(None, None, file=file)
     warn = minutes.warnings
+    for line in lines:
+        if len(line.text) > LONGEST_LINE:
+            warn.append(ParseWarning(line.no, f"a line of {len(line.text):,} characters, longer "
+                                              f"than minutes ever hold ({LONGEST_LINE:,}): not "
+                                              f"read; check the file is minutes as plain text"))
+    lines = [line for line in lines if len(line.text) <= LONGEST_LINE]
     start = next((i for i, line in enumerate(lines) if layout.ITEM_RE.match(line.text)
                   or layout.PARA_RE.match(line.text)), len(lines))
     sections = _front_matter(lines[:start], minutes)

@@ -86,7 +86,7 @@ def garbled(text: str) -> bool:
     >>> garbled("3.1 The Group noted the report."), garbled("#~@@ ¬¬}{ ]]^^ ^^")
     (False, True)
     """
-    if "\ufffd" in text or any(ord(c) < 32 for c in text):
+    if "\ufffd" in text or any(ord(c) < 32 or 127 <= ord(c) < 160 for c in text):
         return True
     good = sum(c.isalnum() or c.isspace() or c in ".,;:'’‘“”\"()-–—/&%£" for c in text)
     return good < 0.7 * len(text)
@@ -191,10 +191,10 @@ def join_fragments(parts: list[str], vocabulary: set[str] = frozenset()) -> str:
         part = " ".join(part.split())
         if not part:
             continue
-        m = re.search(r"([A-Za-z]+)-$", out)
+        left = _hyphenated_end(out)
         nxt = re.match(r"[A-Za-z]+", part)
-        if m and nxt:
-            left, right = m.group(1), nxt.group(0)
+        if left and nxt:
+            right = nxt.group(0)
             if _dehyphenate(left, right, vocabulary):
                 out = out[:-1] + part
             else:
@@ -202,6 +202,23 @@ def join_fragments(parts: list[str], vocabulary: set[str] = frozenset()) -> str:
             continue
         out = f"{out} {part}" if out else part
     return out
+
+
+def _hyphenated_end(text: str) -> str:
+    """The ASCII letters before a hyphen that ends ``text`` ("" if none).
+
+    A backward scan, not ``re.search(r"([A-Za-z]+)-$")``, which takes time
+    quadratic in the length of a long run of letters (a 5 MB line).
+
+    >>> _hyphenated_end("the cross-"), _hyphenated_end("a - "), _hyphenated_end("x 2-")
+    ('cross', '', '')
+    """
+    if not text.endswith("-"):
+        return ""
+    start = end = len(text) - 1
+    while start and text[start - 1].isascii() and text[start - 1].isalpha():
+        start -= 1
+    return text[start:end]
 
 
 def _dehyphenate(left: str, right: str, vocabulary: set[str]) -> bool:

@@ -23,8 +23,17 @@ _NUMBERED = re.compile(r"^\s*\d{1,2}\.\d{0,2}\s+\S", re.M)
 
 def recognises(path: Path, head: str) -> bool:
     """Text with an attendee or apologies heading and numbered items or paragraphs."""
-    return (path.suffix.lower() in _SUFFIXES and bool(_SIGNS.search(head))
-            and bool(_NUMBERED.search(head)))
+    if path.suffix.lower() not in _SUFFIXES or not _SIGNS.search(head):
+        return False
+    if _NUMBERED.search(head):
+        return True
+    # Front matter longer than the head (a long attendee list, a line of
+    # megabytes): look for the first numbered item further on.
+    try:
+        with open(path, "rb") as f:
+            return any(_NUMBERED.search(line.decode("utf-8", errors="replace")) for line in f)
+    except OSError:
+        return False
 
 
 def load(path: Path, ctx: LoadContext) -> FileReport:

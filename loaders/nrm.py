@@ -201,6 +201,9 @@ def read_rows(path: Path, kind: str, shown: str) -> Table:
     if not raw.strip():
         raise LoadError("the file is empty: it should be an NRM table with the header "
                         f"'{','.join(HEADERS[kind])}'; download or export it again", shown, 1)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise LoadError("UTF-16 text (Excel's 'Unicode Text'?), not UTF-8: save the table as "
+                        "'CSV UTF-8' and load it again", shown, 1)
     nul = raw.find(b"\x00")
     if nul >= 0:
         raise LoadError("binary data (a NUL byte), not CSV text: export the table again as "
@@ -239,6 +242,10 @@ def blank_or_bad(row: list[str], width: int, shown: str, line: int) -> bool:
 
 
 def csv_error(exc: csv.Error, shown: str, line: int) -> LoadError:
+    if "field larger than field limit" in str(exc):
+        return LoadError(f"a value longer than {csv.field_size_limit():,} characters: no NRM "
+                         f"table holds one; the file is damaged (a lost line end or quote?); "
+                         f"download it again", shown, line)
     return LoadError(f"malformed CSV ({exc}): the file may be truncated; download it again",
                      shown, line)
 

@@ -36,6 +36,8 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _KEY_LINE = re.compile(r"^//[ ]?([A-Za-z_]+):\s*(.*?)\s*$")
 _CONTINUED = re.compile(r"^//(?:\s{2,}|\t)(\S.*?)\s*$")
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<spec>[^()]*)\)\s*(?P<desc>.*)$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+LONGEST_LINE = 10_000
 _PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 # String literals, backquoted names and comments, so "$" inside them is not a use.
 _NOT_CODE = re.compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/",
@@ -194,6 +196,14 @@ def parse_query(text: str, file: str = "<text>", expected_name: str | None = Non
     used but not declared, or one declared but not used.
     """
     lines = text.splitlines()
+    for no, line in enumerate(lines, 1):
+        if len(line) > LONGEST_LINE:
+            raise LoadError(f"a line of {len(line):,} characters: a saved query's lines are "
+                            f"short (at most {LONGEST_LINE:,}); is this the right file?", file, no)
+        bad = _CONTROL.search(line)
+        if bad:
+            raise LoadError(f"control character U+{ord(bad.group()):04X}: a saved query is plain "
+                            f"text; remove it", file, no)
     fields: dict[str, list] = {k: [] for k in KEYS}
     last: tuple[str, int] | None = None  # (key, index in fields[key])
     n = 0
@@ -275,12 +285,22 @@ def read_query(path: str | Path, shown: str | None = None) -> SavedQuery:
     path = Path(path)
     shown = shown or str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise LoadError(f"not UTF-8 text (byte {exc.start})", shown) from None
+        raw = path.read_bytes()
     except OSError as exc:
         raise LoadError(f"cannot read the file: {exc.strerror}", shown) from None
-    return parse_query(text, shown, expected_name=path.stem)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise LoadError("UTF-16 text: saved queries are read as UTF-8; save the file as UTF-8",
+                        shown, 1)
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        raise LoadError("binary data (a NUL byte), not a saved query: a .cypher file is UTF-8 "
+                        "text", shown, raw.count(b"\n", 0, nul) + 1)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise LoadError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x}): save the file as UTF-8",
+                        shown, raw.count(b"\n", 0, exc.start) + 1) from None
+    return parse_query(text.replace("\r\n", "\n"), shown, expected_name=path.stem)
 
 
 def read_folder(folder: str | Path, bundled: bool = False) -> list[SavedQuery]:

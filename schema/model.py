@@ -80,12 +80,16 @@ def _properties(node: Any, owner: str, file: str, line: int | None) -> dict[str,
         if not isinstance(decl, dict) or "type" not in decl:
             raise SchemaError(f"property '{name}' of {owner} needs a 'type'", file, at)
         type_name = decl["type"]
-        if type_name != "enum" and type_name not in TYPES:
+        if not isinstance(type_name, str) or (type_name != "enum" and type_name not in TYPES):
             known = ", ".join(sorted([*TYPES, "enum"]))
             raise SchemaError(
                 f"property '{name}' of {owner} has unknown type '{type_name}'; known types: {known}",
                 file, at)
-        values = tuple(decl.get("values") or ())
+        values = decl.get("values") or ()
+        if not isinstance(values, (list, tuple)) or not all(isinstance(v, str) for v in values):
+            raise SchemaError(f"'values' of property '{name}' of {owner} is a list of text",
+                              file, at)
+        values = tuple(values)
         if type_name == "enum" and not values:
             raise SchemaError(f"enum property '{name}' of {owner} needs 'values'", file, at)
         props[name] = Property(name, type_name, bool(decl.get("required", False)), values,
@@ -144,11 +148,15 @@ def parse_schema(text: str, file: str = "<schema>") -> Schema:
                 raise SchemaError(f"relationship '{name}': each 'between' entry is [source, target]",
                                   file, at)
             for label in pair:
-                if label not in labels:
+                if not isinstance(label, str) or label not in labels:
                     raise SchemaError(f"relationship '{name}' names unknown label '{label}'; "
                                       f"known labels: {', '.join(labels)}", file, at)
             between.append((pair[0], pair[1]))
-        key = tuple(decl.get("key") or ())
+        key = decl.get("key") or ()
+        if not isinstance(key, (list, tuple)) or not all(isinstance(k, str) for k in key):
+            raise SchemaError(f"relationship '{name}': 'key' is a list of its property names",
+                              file, _line(decl, "key"))
+        key = tuple(key)
         for k in key:
             if k not in props:
                 raise SchemaError(f"relationship '{name}' has key '{k}' that is not one of its "

@@ -16,19 +16,40 @@ _ISO2 = re.compile(r"^[A-Z]{2}$")
 _SUBDIVISION = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
 
 
+#: Longest value of a one-line ``string`` (a name, an alias, a citation) and of
+#: a ``text``: a value of megabytes is a broken file, not a name.
+LONGEST_STRING = 2_000
+LONGEST_TEXT = 100_000
+# Control characters (C0 but tab, line feed and carriage return; DEL; C1): they
+# never belong in a name or a description, and they break the XML exports
+# (GraphML, GEXF) and terminals that print the value.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _plain_text(value: str, longest: int) -> str:
+    if len(value) > longest:
+        raise ValueError(f"{len(value):,} characters, more than the {longest:,} such a value may "
+                         f"have; is the file broken (a lost line end, a pasted document)?")
+    bad = _CONTROL.search(value)
+    if bad:
+        raise ValueError(f"control character U+{ord(bad.group()):04X} in the text; remove it "
+                         f"(was the file saved in another encoding?)")
+    return value
+
+
 def _string(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError(f"expected text, got {type(value).__name__}")
     value = " ".join(value.split())
     if not value:
         raise ValueError("expected text, got an empty string")
-    return value
+    return _plain_text(value, LONGEST_STRING)
 
 
 def _text(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError("expected non-empty text")
-    return value.strip()
+    return _plain_text(value.strip(), LONGEST_TEXT)
 
 
 def _int(value: Any) -> int:

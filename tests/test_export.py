@@ -463,9 +463,9 @@ def test_rdf_files_that_are_not_graphs(tmp_path):
     bad = tmp_path / "bad.ttl"
     bad.write_text("@prefix x: <http://x/> .\nx:a x:b\n")
     result = run("build", "--no-bundled", bad, "--db", tmp_path / "db")
-    assert result.exit_code == 1 and "bad.ttl: not valid turtle" in result.output
+    assert result.exit_code == 1 and "bad.ttl:2: not valid turtle" in result.output
     result = run("validate", bad)
-    assert result.exit_code == 1 and "bad.ttl: not valid turtle" in result.output
+    assert result.exit_code == 1 and "bad.ttl:2: not valid turtle" in result.output
 
 
 def test_export_over_bolt(bolt_env, tmp_path):
