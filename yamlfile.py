@@ -10,26 +10,13 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from htkg.errors import LoadError
+from htkg.textfile import read_utf8
 
 
 def read_yaml(path: str | Path, shown: str | None = None) -> Any:
     """Parse a YAML file in round-trip mode, so nodes carry ``.lc`` line info."""
     shown = shown or str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise LoadError(f"cannot read the file: {exc.strerror}", shown) from None
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise LoadError("UTF-16 text: htkg reads YAML as UTF-8; save the file as UTF-8", shown, 1)
-    nul = raw.find(b"\x00")
-    if nul >= 0:
-        raise LoadError("binary data (a NUL byte), not YAML text: give a YAML file saved as "
-                        "UTF-8 text", shown, raw.count(b"\n", 0, nul) + 1)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise LoadError("not UTF-8 text; save the file as UTF-8", shown, line) from None
+    text = read_utf8(path, shown, "YAML text", "save the file as UTF-8 text")
     return parse_yaml(text, shown)
 
 

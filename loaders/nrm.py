@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Iterator
 
 from htkg.errors import LoadError
+from htkg.textfile import read_utf8
 
 NAME = "nrm"
 DESCRIPTION = ("National Referral Mechanism statistics: referral tables by first responder, "
@@ -194,26 +195,11 @@ def read_rows(path: Path, kind: str, shown: str) -> Table:
     Refuses (LoadError with file and line, and what to do) an unreadable,
     empty, binary, non-UTF-8 or truncated file, and a missing column.
     """
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise LoadError(f"cannot read the file: {exc.strerror}", shown) from None
-    if not raw.strip():
+    text = read_utf8(path, shown, "CSV text",
+                     "save the table as 'CSV UTF-8' (not 'Unicode Text') and load it again")
+    if not text.strip():
         raise LoadError("the file is empty: it should be an NRM table with the header "
                         f"'{','.join(HEADERS[kind])}'; download or export it again", shown, 1)
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise LoadError("UTF-16 text (Excel's 'Unicode Text'?), not UTF-8: save the table as "
-                        "'CSV UTF-8' and load it again", shown, 1)
-    nul = raw.find(b"\x00")
-    if nul >= 0:
-        raise LoadError("binary data (a NUL byte), not CSV text: export the table again as "
-                        "CSV (UTF-8)", shown, raw.count(b"\n", 0, nul) + 1)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise LoadError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x}): save the table as "
-                        f"'CSV UTF-8' and load it again", shown,
-                        raw.count(b"\n", 0, exc.start) + 1) from None
     lines = text.count("\n") + (0 if text.endswith("\n") else 1)
     if not text.endswith(("\n", "\r")):
         raise LoadError("the file ends in the middle of a line: it looks truncated; download it "

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from htkg.errors import LoadError, QueryError
+from htkg.textfile import read_utf8
 from htkg.queries.params import TYPES, bind, convert
 
 BUNDLED = Path(__file__).resolve().parent
@@ -284,22 +285,7 @@ def read_query(path: str | Path, shown: str | None = None) -> SavedQuery:
     """Read one ``.cypher`` file."""
     path = Path(path)
     shown = shown or str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise LoadError(f"cannot read the file: {exc.strerror}", shown) from None
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise LoadError("UTF-16 text: saved queries are read as UTF-8; save the file as UTF-8",
-                        shown, 1)
-    nul = raw.find(b"\x00")
-    if nul >= 0:
-        raise LoadError("binary data (a NUL byte), not a saved query: a .cypher file is UTF-8 "
-                        "text", shown, raw.count(b"\n", 0, nul) + 1)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise LoadError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x}): save the file as UTF-8",
-                        shown, raw.count(b"\n", 0, exc.start) + 1) from None
+    text = read_utf8(path, shown, "a saved query", "save the .cypher file as UTF-8 text")
     return parse_query(text.replace("\r\n", "\n"), shown, expected_name=path.stem)
 
 

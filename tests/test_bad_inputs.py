@@ -135,8 +135,8 @@ REFUSED = [
     # NRM referral tables
     ("referrals:utf16", 1, ["UTF-16 text", "'CSV UTF-8'"]),
     ("referrals:latin1", 3, ["not UTF-8 text (byte 0xe9)", "'CSV UTF-8'"]),
-    ("referrals:binary", 3, ["binary data (a NUL byte)", "CSV (UTF-8)"]),
-    ("referrals:nul", 3, ["binary data (a NUL byte)", "CSV (UTF-8)"]),
+    ("referrals:binary", 3, ["binary data (a NUL byte)", "'CSV UTF-8'"]),
+    ("referrals:nul", 3, ["binary data (a NUL byte)", "'CSV UTF-8'"]),
     ("referrals:huge", 3, ["a value longer than 131,072 characters", "download it again"]),
     ("referrals:truncated", 3, ["ends in the middle of a line", "download it again"]),
     ("nrm/nrm_referrals_truncated_2023_q4.csv", 3, ["ends in the middle of a line"]),
@@ -197,8 +197,8 @@ REFUSED = [
 ]
 # Saved queries, read through --queries by `htkg query`: refused before the store opens.
 QUERIES_REFUSED = [
-    ("query:utf16", 1, ["UTF-16 text", "save the file as UTF-8"]),
-    ("query:latin1", 2, ["not UTF-8 text (byte 0xe9)", "save the file as UTF-8"]),
+    ("query:utf16", 1, ["UTF-16 text", "save the .cypher file as UTF-8"]),
+    ("query:latin1", 2, ["not UTF-8 text (byte 0xe9)", "save the .cypher file as UTF-8"]),
     ("query:binary", 3, ["binary data (a NUL byte), not a saved query"]),
     ("query:nul", 2, ["binary data (a NUL byte), not a saved query"]),
     ("query:huge", 2, ["a line of 5,000,", "is this the right file?"]),
