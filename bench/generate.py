@@ -101,7 +101,7 @@ def write_minutes(out: Path, count: int, responders: list[str]) -> None:
             "1.1 The Group reviewed referrals from Nigeria and Albania made by first responders.", "",
             "Actions:", "", "Home Office to report on", "referral trends.", "",
             "2. Frontline organisations", "",
-            "2.1 Royal Mail and utility companies can come into contact with trafficking victims.", "",
+            "2.1 Postal staff at Royal Mail and meter readers may meet people held in forced labour.", "",
             "Actions:", "  None", ""]
         (out / f"minutes-{n:03d}.txt").write_text("\n".join(body), encoding="utf-8")
 
