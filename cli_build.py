@@ -16,7 +16,8 @@ from htkg.loaders import BuildReport, build_graph
 from htkg.maps import write_map
 from htkg.output import render
 from htkg.graph.model import KnowledgeGraph
-from htkg.graph.store import Target, WriteStats, open_store, write_store
+from htkg.graph.embedded_build import EmbeddedBuild
+from htkg.graph.store import Target, WriteStats, open_store, resolve_target, write_store
 
 SAMPLE_QUERY = (
     "MATCH (o:Organisation {frontline_contact: true})-[:OPERATES_IN]->(s:Sector) "
@@ -57,10 +58,17 @@ def run_build(paths: list[Path], db: str | None, bundled: bool = True,
 
         if not bundled and not paths:
             raise click.UsageError("nothing to build: give PATHS, or leave out --no-bundled")
-        kg, report = build_graph(paths, bundled=bundled,
-                                 options={"period": period} if period else {},
-                                 progress=progress)
-        stats, target = write_store(kg, db, progress=progress)
+        options = {"period": period} if period else {}
+        target = resolve_target(db)
+        if target.uri:      # a server: load, then push in batches (graph/store.py)
+            kg, report = build_graph(paths, bundled=bundled, options=options, progress=progress)
+            stats, target = write_store(kg, db, progress=progress)
+        else:               # embedded: written while the files load (graph/embedded_build.py)
+            with EmbeddedBuild(target.path, progress) as sink:
+                kg, report = build_graph(paths, bundled=bundled, options=options,
+                                         progress=progress, sink=sink)
+                nodes, rels = sink.finish(kg)
+            stats = WriteStats(nodes, rels, 1)
     _summary(out, kg, report, stats, target, time.perf_counter() - started)
     if not bundled and map_path is None:
         return

@@ -26,6 +26,10 @@ class LoadError(HtkgError):
         self.line = line
         super().__init__(str(self))
 
+    def __reduce__(self):
+        # Pickled whole (a loader's worker process raises it to the parent).
+        return self.__class__, (self.message, self.file, self.line)
+
     def __str__(self) -> str:
         where = self.file or ""
         if where and self.line is not None:

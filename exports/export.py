@@ -50,7 +50,7 @@ def export_graph(kg: KnowledgeGraph, fmt: str, path: str | Path,
         raise QueryError(f"unknown export format '{fmt}'; formats: {', '.join(FORMATS)}")
     path = Path(path)
     started = time.perf_counter()
-    result = ExportResult(path, fmt, kg.g.number_of_nodes(), kg.g.number_of_edges())
+    result = ExportResult(path, fmt, kg.g.number_of_nodes(), kg.number_of_relationships())
     if fmt in RDF_FORMATS:
         with atomic_text(path) as f:
             result.triples = rdf.serialise(kg, fmt, f, progress)

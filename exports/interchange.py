@@ -65,10 +65,9 @@ def interchange_graph(kg: KnowledgeGraph) -> nx.MultiDiGraph:
                 continue
             attrs[_attr_name(k, _NODE_RESERVED)] = _flat(v)
         g.add_node(node_id, **attrs)
-    edges = sorted(kg.g.edges(keys=True, data=True), key=lambda e: (e[0], e[3]["type"], e[1], e[2]))
-    for n, (a, b, _key, data) in enumerate(edges):
-        attrs = {"label": data["type"]}
-        for k, v in data["props"].items():
+    for n, (a, b, _key, rel_type, props) in enumerate(kg.sorted_relationships()):
+        attrs = {"label": rel_type}
+        for k, v in props.items():
             if v is None or v == [] or v == "":
                 continue
             attrs[_attr_name(k, _EDGE_RESERVED)] = _flat(v)
@@ -102,11 +101,10 @@ def node_link(kg: KnowledgeGraph) -> dict:
                      for k, v in data["props"].items() if k != "id" and v is not None})
         nodes.append(item)
     links = []
-    edges = sorted(kg.g.edges(keys=True, data=True), key=lambda e: (e[0], e[3]["type"], e[1], e[2]))
-    for n, (a, b, _key, data) in enumerate(edges):
-        item = {"source": a, "target": b, "key": n, "type": data["type"]}
+    for n, (a, b, _key, rel_type, props) in enumerate(kg.sorted_relationships()):
+        item = {"source": a, "target": b, "key": n, "type": rel_type}
         item.update({_attr_name(k, {"source", "target", "key", "type"}): v
-                     for k, v in data["props"].items() if v is not None})
+                     for k, v in props.items() if v is not None})
         links.append(item)
     return {"directed": True, "multigraph": True, "graph": {"name": "htkg"},
             "nodes": nodes, "links": links}
@@ -225,7 +223,7 @@ def write_neo4j_csv(kg: KnowledgeGraph, folder: str | Path,
     by_rel: dict[tuple[str, str, str], list[tuple[str, str, dict]]] = defaultdict(list)
     for a, b, rel_type, props in kg.edges():
         by_rel[(rel_type, kg.label_of(a), kg.label_of(b))].append((a, b, props))
-    total = kg.g.number_of_nodes() + kg.g.number_of_edges()
+    total = kg.size()
     done = 0
     node_files: list[str] = []
     rel_files: list[str] = []
@@ -280,7 +278,7 @@ def write_neo4j_csv(kg: KnowledgeGraph, folder: str | Path,
         (tmp / "README.txt").write_text(
             "htkg graph for neo4j-admin bulk import\n\n"
             f"{len(node_files)} node files and {len(rel_files)} relationship files; "
-            f"{kg.g.number_of_nodes()} nodes, {kg.g.number_of_edges()} relationships.\n"
+            f"{kg.g.number_of_nodes()} nodes, {kg.number_of_relationships()} relationships.\n"
             f"Arrays are delimited by '{delimiter}'. Dates are ISO strings, as htkg stores them.\n"
             "Each relationship has the 'key' property htkg build merges on, so a later\n"
             "'htkg build --db neo4j://...' updates this graph in place.\n\n"
@@ -290,5 +288,5 @@ def write_neo4j_csv(kg: KnowledgeGraph, folder: str | Path,
             encoding="utf-8")
     command = neo4j_command(node_files, rel_files, delimiter, multiline,
                             folder=str(folder.resolve()))
-    return {"nodes": kg.g.number_of_nodes(), "relationships": kg.g.number_of_edges(),
+    return {"nodes": kg.g.number_of_nodes(), "relationships": kg.number_of_relationships(),
             "files": node_files + rel_files, "command": command, "delimiter": delimiter}

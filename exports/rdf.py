@@ -92,7 +92,7 @@ def subjects(kg: KnowledgeGraph, progress: Progress | None = None,
     entities (sorted by id), then statements, then source records."""
     terms = terms_for(kg.schema)
     seen_sources: dict[str, str] = {}
-    total = kg.g.number_of_nodes() + kg.g.number_of_edges()
+    total = kg.size()
     done = 0
 
     def provenance(items: list, texts: list[str]) -> None:
@@ -113,16 +113,14 @@ def subjects(kg: KnowledgeGraph, progress: Progress | None = None,
             items.append((T.LABEL, Lit(str(props["name"]))))
         items += _values(terms, label, props, ("id", "sources"))
         provenance(items, props.get("sources"))
-        direct = sorted({(d["type"], b) for _, b, d in kg.g.out_edges(node_id, data=True)})
+        direct = sorted(kg.targets(node_id))
         items += [(terms.rel_property.get(t, T.VOCAB + T.camel(t)), T.entity_iri(b))
                   for t, b in direct]
         yield T.entity_iri(node_id), items
         done += 1
         if progress and done % 5000 == 0:
             progress("RDF", done, total)
-    edges = sorted(kg.g.edges(keys=True, data=True), key=lambda e: (e[0], e[3]["type"], e[1], e[2]))
-    for a, b, key, data in edges:
-        rel_type, props = data["type"], data["props"]
+    for a, b, key, rel_type, props in kg.sorted_relationships():
         rel = kg.schema.relationships.get(rel_type)
         keyed = bool(rel.key) if rel else True
         items = [

@@ -26,6 +26,7 @@ import networkx as nx
 
 from htkg.errors import LoadError
 from htkg.graph.records import Edge, Node
+from htkg.graph.table import RelationshipTable, cached
 from htkg.schema.model import Schema, load_schema
 
 _WHERE = re.compile(r"^(?P<file>.*?)(?::(?P<line>\d+)| ¶(?P<para>\S+))? \((?P<loader>[\w-]+)\)$")
@@ -65,6 +66,8 @@ class KnowledgeGraph:
     g: nx.MultiDiGraph = field(default_factory=nx.MultiDiGraph)
     unresolved: list[Unresolved] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Relationship types the schema marks compact, by type (graph/table.py).
+    tables: dict[str, RelationshipTable] = field(default_factory=dict)
 
     # -- adding -----------------------------------------------------------
     def add(self, record: Node | Edge) -> None:
@@ -179,6 +182,11 @@ class KnowledgeGraph:
                                    f"{ends[1]} '{edge.target_id}'; it links {allowed}")
         what = f"{edge.type} from '{edge.source_id}' to '{edge.target_id}'"
         props = self._clean(edge, rel.properties, what, new=True)
+        if rel.compact:
+            table = self._table(rel)
+            table.add(edge.source_id, edge.target_id, tuple(props.get(c) for c in table.columns),
+                      edge.source)
+            return
         key = edge.type + "|" + "|".join(str(props.get(k, "")) for k in rel.key)
         existing = self.g.get_edge_data(edge.source_id, edge.target_id, key)
         if existing is None:
@@ -186,6 +194,75 @@ class KnowledgeGraph:
             self.g.add_edge(edge.source_id, edge.target_id, key=key, type=edge.type, props=props)
         else:
             self._merge(existing["props"], props, edge.source)
+
+    def _table(self, rel) -> RelationshipTable:
+        table = self.tables.get(rel.name)
+        if table is None:
+            table = self.tables[rel.name] = RelationshipTable(rel)
+        return table
+
+    def add_edges(self, rel_type: str, rows: Iterable[tuple[str, str, dict, str]]) -> int:
+        """Add many relationships of one compact type; return how many rows came.
+
+        ``rows`` are (source id, target id, properties, provenance), checked
+        by :meth:`check_edges`.
+        """
+        checked = self.check_edges(rel_type, rows)
+        self.add_checked(rel_type, checked)
+        return len(checked)
+
+    def check_edges(self, rel_type: str, rows: Iterable[tuple[str, str, dict, str]]
+                    ) -> list[tuple[str, str, tuple, str]]:
+        """Check relationships of one compact type without adding them.
+
+        Each row is checked as :meth:`add` checks an :class:`Edge` (known
+        endpoints of the right labels, only declared properties, each of its
+        declared type, required ones present), each distinct value cleaned
+        once; a bad row raises :class:`LoadError` naming its file and line.
+        Returns the rows with their values in the table's column order, for
+        :meth:`add_checked` (here or, after pickling, in another process).
+        """
+        rel = self.schema.relationships[rel_type]
+        if not rel.compact:
+            raise ValueError(f"{rel_type} is not a compact relationship type; add Edge records")
+        columns = RelationshipTable.columns_of(rel)
+        plan = [(c, cached(rel.properties[c].clean)) for c in columns]
+        declared = set(columns)
+        required = [j for j, c in enumerate(columns) if rel.properties[c].required]
+        labels: dict[str, str | None] = {}
+        nodes = self.g.nodes
+        out = []
+        for a, b, props, source in rows:
+            for end in (a, b):
+                if end not in labels:
+                    data = nodes.get(end)
+                    labels[end] = data and data["label"]
+            try:
+                if (labels[a], labels[b]) not in rel.between or not props.keys() <= declared:
+                    raise ValueError
+                values = tuple([None if (v := props.get(c)) is None else clean(v)
+                                for c, clean in plan])
+                if any(values[j] is None for j in required):
+                    raise ValueError
+            except ValueError:
+                raise self._row_error(Edge(rel_type, a, b, props, source)) from None
+            out.append((a, b, values, source))
+        return out
+
+    def add_checked(self, rel_type: str, rows: Iterable[tuple[str, str, tuple, str]]) -> None:
+        """Add rows :meth:`check_edges` returned, merging repeats."""
+        add = self._table(self.schema.relationships[rel_type]).add
+        for a, b, values, source in rows:
+            add(a, b, values, source)
+
+    def _row_error(self, edge: Edge) -> LoadError:
+        """The error :meth:`add` gives for a row that failed a bulk check."""
+        try:
+            self._add_edge(edge)
+        except LoadError as exc:
+            return exc
+        return self._fail(edge, f"{edge.type} from '{edge.source_id}' to '{edge.target_id}' "
+                                f"could not be added")
 
     # -- reading ----------------------------------------------------------
     def node(self, node_id: str) -> tuple[str, dict] | None:
@@ -204,6 +281,37 @@ class KnowledgeGraph:
         for a, b, data in self.g.edges(data=True):
             if type is None or data["type"] == type:
                 yield a, b, data["type"], data["props"]
+        for name, table in self.tables.items():
+            if type is None or name == type:
+                for a, b, props in table.edges():
+                    yield a, b, name, props
+
+    def relationships(self) -> Iterator[tuple[str, str, str, str, dict]]:
+        """Yield (source id, target id, key, type, properties): the key tells
+        apart relationships of one type between the same two entities."""
+        for a, b, key, data in self.g.edges(keys=True, data=True):
+            yield a, b, key, data["type"], data["props"]
+        for name, table in self.tables.items():
+            for row in table.rows:
+                yield row[0], row[1], table.key_of(row), name, table.props(row)
+
+    def sorted_relationships(self) -> list[tuple[str, str, str, str, dict]]:
+        """:meth:`relationships` in a stable order: by source, type, target, key."""
+        return sorted(self.relationships(), key=lambda r: (r[0], r[3], r[1], r[2]))
+
+    def targets(self, node_id: str) -> set[tuple[str, str]]:
+        """(type, target id) of every relationship from this entity."""
+        out = {(d["type"], b) for _, b, d in self.g.out_edges(node_id, data=True)}
+        for name, table in self.tables.items():
+            out.update((name, b) for b in table.targets(node_id))
+        return out
+
+    def number_of_relationships(self) -> int:
+        return self.g.number_of_edges() + sum(len(t) for t in self.tables.values())
+
+    def size(self) -> int:
+        """Entities plus relationships: the unit of the writers' progress bars."""
+        return self.g.number_of_nodes() + self.number_of_relationships()
 
     def label_of(self, node_id: str) -> str:
         return self.g.nodes[node_id]["label"]
@@ -212,4 +320,5 @@ class KnowledgeGraph:
         """Counts per label and per relationship type, sorted by name."""
         labels = Counter(d["label"] for _, d in self.g.nodes(data=True))
         types = Counter(d["type"] for _, _, d in self.g.edges(data=True))
+        types.update({name: len(t) for name, t in self.tables.items() if len(t)})
         return dict(sorted(labels.items())), dict(sorted(types.items()))

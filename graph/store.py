@@ -24,7 +24,7 @@ from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavaila
 
 from htkg.errors import QueryError, StoreError
 from htkg.graph import embedded
-from htkg.graph.bulk import bulk_write, relationship_key, storable
+from htkg.graph.bulk import relationship_key, storable
 from htkg.graph.model import KnowledgeGraph
 
 BATCH = 2000
@@ -114,7 +114,7 @@ class Store:
         so an interrupted push leaves whole batches and a rerun converges.
         """
         stats = WriteStats()
-        total = kg.g.number_of_nodes() + kg.g.number_of_edges()
+        total = kg.size()
         self.create_constraints(kg)
         by_label: dict[str, list[dict]] = defaultdict(list)
         for node_id, label, props in kg.nodes():
@@ -139,6 +139,16 @@ class Store:
                     if progress:
                         progress(f"writing {stage}", stats.nodes + stats.relationships, total)
         return stats
+
+    def write_rows(self, query: str, rows: list[dict]) -> int:
+        """Run ``query`` (which UNWINDs ``$rows``) over ``rows`` in batches, each
+        its own retried write transaction; return how many batches ran."""
+        batches = 0
+        with self._session() as session:
+            for batch in _batches(rows):
+                session.execute_write(_run, query, batch)
+                batches += 1
+        return batches
 
     def create_constraints(self, kg: KnowledgeGraph) -> None:
         with self._session() as session:
@@ -295,27 +305,7 @@ def write_store(kg: KnowledgeGraph, db: str | None = None,
                              "graph") from None
         finally:
             store.driver.close()
-    with embedded.StoreLock(target.path):
-        generation = embedded.new_generation(target.path)
-        try:
-            server = embedded.start_server(generation, create=True)
-            try:
-                store = _connect(server.uri, server.user, server.password, embedded.DATABASE,
-                                 target.shown)
-                try:
-                    # A fresh database: the schema's DDL through the driver, as
-                    # on Neo4j, then the engine's bulk path (graph/bulk.py).
-                    store.create_constraints(kg)
-                    nodes, rels = bulk_write(server.database(), kg, progress)
-                    stats = WriteStats(nodes, rels, 1)
-                finally:
-                    store.driver.close()
-            finally:
-                server.stop()
-        except BaseException as exc:
-            embedded.discard_generation(generation)
-            if isinstance(exc, Neo4jError):
-                raise StoreError(f"writing the embedded store failed: {_driver_message(exc)}") from None
-            raise
-        embedded.publish_generation(target.path, generation)
-    return stats, target
+    from htkg.graph.embedded_build import EmbeddedBuild
+    with EmbeddedBuild(target.path, progress) as build:
+        nodes, rels = build.finish(kg)
+    return WriteStats(nodes, rels, 1), target

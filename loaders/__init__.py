@@ -4,11 +4,15 @@ Each loader module offers ``NAME``, ``DESCRIPTION``, ``recognises(path,
 head) -> bool`` (``head`` is the file's first few kilobytes as text) and
 ``load(path, ctx) -> FileReport``. A loader reads its file, yields records
 into ``ctx.kg`` (validated there) and reports names it could not resolve
-through ``ctx.kg.report_unresolved``; it never writes to a database.
+through ``ctx.kg.report_unresolved``; it never writes to a database. A
+loader whose files are large and many may also offer ``prepare`` and
+``apply``, to read several files at once (see :mod:`htkg.loaders.parallel`).
 """
 from __future__ import annotations
 
+import dataclasses
 import importlib
+import itertools
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +56,10 @@ class LoadContext:
         if self._resolver is None or size != self._resolver_size:
             self._resolver, self._resolver_size = Resolver.from_graph(self.kg), size
         return self._resolver
+
+    def without_progress(self) -> "LoadContext":
+        """The same context for a worker process, which has no progress bar."""
+        return dataclasses.replace(self, progress=None)
 
 
 @dataclass
@@ -121,9 +129,15 @@ def expand(paths: list[str | Path]) -> list[tuple[Path, bool]]:
 
 def build_graph(paths: list[str | Path], bundled: bool = True,
                 options: dict | None = None,
-                progress: Callable[[str, int, int], None] | None = None
-                ) -> tuple[KnowledgeGraph, BuildReport]:
-    """Load the bundled registry (unless ``bundled`` is False) and every path."""
+                progress: Callable[[str, int, int], None] | None = None,
+                sink: Any = None) -> tuple[KnowledgeGraph, BuildReport]:
+    """Load the bundled registry (unless ``bundled`` is False) and every path.
+
+    ``sink`` (an :class:`~htkg.graph.embedded_build.EmbeddedBuild`) is opened
+    when the first group of files read together begins (after its workers
+    fork) and fed after every file, so the store is written while files are
+    still read; the caller finishes it.
+    """
     from htkg.loaders import registry
     started = time.perf_counter()
     kg = KnowledgeGraph()
@@ -132,7 +146,7 @@ def build_graph(paths: list[str | Path], bundled: bool = True,
     if bundled:
         registry.load_registry(kg)
         report.files.append(FileReport("(bundled registry)", registry.NAME,
-                                       records=kg.g.number_of_nodes() + kg.g.number_of_edges()))
+                                       records=kg.size()))
     plan = []
     for path, explicit in expand(paths):
         mod = route(path)
@@ -146,7 +160,21 @@ def build_graph(paths: list[str | Path], bundled: bool = True,
     # later file uses can then resolve, whatever order the paths came in.
     order = {mod.NAME: i for i, mod in enumerate(loader_modules())}
     plan.sort(key=lambda item: order[item[1].NAME])
-    for path, mod in plan:
-        report.files.append(mod.load(path, ctx))
+    feed = sink.feed if sink is not None else (lambda kg: None)
+    for mod, group in itertools.groupby(plan, key=lambda item: item[1]):
+        paths = [path for path, _ in group]
+        if not hasattr(mod, "prepare") or len(paths) < 2:
+            for path in paths:
+                report.files.append(mod.load(path, ctx))
+                feed(kg)
+            continue
+        from htkg.loaders.parallel import prepared
+        stage = f"reading {len(paths)} {mod.NAME} files"
+        begin = (lambda: sink.open(kg)) if sink is not None else None
+        for done, (path, ready) in enumerate(prepared(mod, paths, ctx, begin), 1):
+            report.files.append(mod.load(path, ctx) if ready is None else mod.apply(ready, ctx))
+            feed(kg)
+            if progress:
+                progress(stage, done, len(paths))
     report.seconds = time.perf_counter() - started
     return kg, report

@@ -130,6 +130,22 @@ def load(path: Path, ctx) -> "FileReport":
     return nrm_tables.load(path, ctx, kind)
 
 
+def prepare(path: Path, ctx):
+    """A referral table read and checked, ready for :func:`apply`; None for the
+    other tables (loaded by :func:`load`). Changes nothing in ``ctx``, so
+    many tables may be prepared at once (see :mod:`htkg.loaders.parallel`)."""
+    if table_kind(path, _read_head(path)) != REFERRALS:
+        return None
+    from htkg.loaders.nrm_referrals import prepare_referrals
+    return prepare_referrals(path, ctx)
+
+
+def apply(prepared, ctx) -> "FileReport":
+    """Add what :func:`prepare` read to ``ctx.kg``."""
+    from htkg.loaders.nrm_referrals import apply_referrals
+    return apply_referrals(prepared, ctx)
+
+
 def _read_head(path: Path) -> str:
     try:
         with open(path, "rb") as f:

@@ -27,11 +27,12 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
+from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 
 from htkg.errors import LoadError
-from htkg.graph.records import Edge, provenance
+from htkg.graph.records import provenance
 from htkg.loaders.nrm import (AGE_BANDS, GENDERS, LOADER, NAME, PROGRESS_EVERY, REFERRALS, TOTAL,
                               _label, blank_or_bad, clean_name, count, csv_error, period_note,
                               period_of, read_rows)
@@ -225,7 +226,8 @@ def _gender_props(cells: dict, props: dict, prefix: str = "") -> None:
             props[name] = props.get(name, 0) + v
 
 
-def _responders(ctx, first_line: dict[str, int], shown: str) -> dict[str, str | None]:
+def _responders(ctx, first_line: dict[str, int], shown: str,
+                unresolved: list[tuple[str, str, str]]) -> dict[str, str | None]:
     """Responder name -> organisation id, None (reported) when unknown.
 
     The context keeps its resolver while no entity is added, so the many
@@ -235,13 +237,37 @@ def _responders(ctx, first_line: dict[str, int], shown: str) -> dict[str, str | 
     ids = {name: resolver.resolve(name, "Organisation") for name in first_line}
     for name, rid in ids.items():
         if rid is None:
-            ctx.kg.report_unresolved(name, "first responder",
-                                     provenance(LOADER, shown, first_line[name]))
+            unresolved.append((name, "first responder",
+                               provenance(LOADER, shown, first_line[name])))
     return ids
+
+
+@dataclass
+class Prepared:
+    """A referral table read, checked and reconciled, before anything is added:
+    what :func:`apply_referrals` adds to the graph. It crosses between
+    processes (see :mod:`htkg.loaders.parallel`), so it holds plain data."""
+
+    report: "FileReport"
+    rows: list[tuple[str, str, tuple, str]]         # checked REFERRED rows
+    unresolved: list[tuple[str, str, str]]          # (name, kind, provenance)
 
 
 def load_referrals(path: Path, ctx) -> "FileReport":
     """Load one first-responder referral table (see the module docstring)."""
+    return apply_referrals(prepare_referrals(path, ctx), ctx)
+
+
+def apply_referrals(prepared: Prepared, ctx) -> "FileReport":
+    """Add a prepared table's relationships and unresolved names to the graph."""
+    for name, kind, source in prepared.unresolved:
+        ctx.kg.report_unresolved(name, kind, source)
+    ctx.kg.add_checked("REFERRED", prepared.rows)
+    return prepared.report
+
+
+def prepare_referrals(path: Path, ctx) -> Prepared:
+    """Read, check and reconcile one referral table; change nothing in ``ctx``."""
     from htkg.loaders import FileReport
     from htkg.loaders.nationality import default_resolver as nationalities
 
@@ -253,9 +279,10 @@ def load_referrals(path: Path, ctx) -> "FileReport":
     if note := period_note(path, ctx.options, (year, quarter)):
         notes.append(note)
     kg = ctx.kg
+    unresolved: list[tuple[str, str, str]] = []
 
     # Responders through the graph's resolver; unknown ones are reported, not loaded.
-    responder_ids = _responders(ctx, parsed.first_line, shown)
+    responder_ids = _responders(ctx, parsed.first_line, shown, unresolved)
 
     # Nationalities to country ids; unresolvable values are counted, unknown ones reported.
     demonyms = nationalities()
@@ -264,17 +291,17 @@ def load_referrals(path: Path, ctx) -> "FileReport":
         try:
             codes = demonyms.resolve(nat)
         except LoadError:
-            kg.report_unresolved(nat, "nationality", provenance(LOADER, shown, line))
+            unresolved.append((nat, "nationality", provenance(LOADER, shown, line)))
             countries[nat] = None
             continue
         ids = tuple(f"country-{c.lower()}" for c in codes)
         if any(kg.node(i) is None for i in ids):
-            kg.report_unresolved(nat, "nationality", provenance(LOADER, shown, line))
+            unresolved.append((nat, "nationality", provenance(LOADER, shown, line)))
             countries[nat] = None
         else:
             countries[nat] = ids
 
-    edges: list[Edge] = []
+    edges: list[tuple[str, str, dict, str]] = []     # REFERRED: (responder, country, props, source)
     unresolvable: dict[str, int] = defaultdict(int)
     unknown_people = linked = 0
     dual = set()
@@ -302,7 +329,7 @@ def load_referrals(path: Path, ctx) -> "FileReport":
             dual.add(nat)
         src = provenance(LOADER, shown, cell.line)
         for cid in ids:
-            edges.append(Edge("REFERRED", rid, cid, props, src))
+            edges.append((rid, cid, props, src))
 
     checks = reconcile(parsed)
     types = sorted(set(parsed.types.values()))
@@ -328,10 +355,9 @@ def load_referrals(path: Path, ctx) -> "FileReport":
         notes.append("gender is published within age bands only: kept as adult_female, "
                      "child_male...; female/male/gender_other not set")
 
-    # Everything checked: now add.
-    kg.add_all(edges)
+    # Checked here; added by apply_referrals.
     report.records = len(edges)
-    return report
+    return Prepared(report, kg.check_edges("REFERRED", edges), unresolved)
 
 
 # -- reconciliation -----------------------------------------------------------

@@ -30,9 +30,9 @@ def load(path: Path, ctx) -> "FileReport":
     g = parse_file(path)
     if ctx.progress:
         ctx.progress(f"parsing {path.name}", 1, 1)
-    before = ctx.kg.g.number_of_nodes() + ctx.kg.g.number_of_edges()
+    before = ctx.kg.size()
     records, notes = load_into(ctx.kg, g, str(path))
-    after = ctx.kg.g.number_of_nodes() + ctx.kg.g.number_of_edges()
+    after = ctx.kg.size()
     if after == before and not records:
         notes = [*notes, "no entities or relationships found (a vocabulary or shapes file?)"]
     return FileReport(str(path), NAME, rows=len(g), records=after - before, notes=notes)

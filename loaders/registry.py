@@ -192,9 +192,9 @@ def recognises(path: Path, head: str) -> bool:
 def load(path: Path, ctx) -> "FileReport":
     """Load a registry file of one's own into the graph being built."""
     from htkg.loaders import FileReport
-    before = ctx.kg.g.number_of_nodes() + ctx.kg.g.number_of_edges()
+    before = ctx.kg.size()
     nodes, edges = file_records(path)
     ctx.kg.add_all(nodes)
     ctx.kg.add_all(edges)
-    after = ctx.kg.g.number_of_nodes() + ctx.kg.g.number_of_edges()
+    after = ctx.kg.size()
     return FileReport(str(path), NAME, rows=len(nodes), records=after - before)

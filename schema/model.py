@@ -44,6 +44,9 @@ class RelType:
     between: tuple[tuple[str, str], ...]
     key: tuple[str, ...]
     properties: dict[str, Property]
+    # Held in memory as one tuple per relationship (see graph/table.py): for
+    # types loaded by the hundred thousand, such as REFERRED.
+    compact: bool = False
 
 
 @dataclass(frozen=True)
@@ -161,7 +164,15 @@ def parse_schema(text: str, file: str = "<schema>") -> Schema:
             if k not in props:
                 raise SchemaError(f"relationship '{name}' has key '{k}' that is not one of its "
                                   f"properties", file, _line(decl, "key"))
-        rels[name] = RelType(name, str(decl.get("description", "")), tuple(between), key, props)
+        compact = decl.get("compact", False)
+        if not isinstance(compact, bool):
+            raise SchemaError(f"relationship '{name}': 'compact' is true or false",
+                              file, _line(decl, "compact"))
+        if compact and any(p.type == "strings" for n, p in props.items() if n != "sources"):
+            raise SchemaError(f"relationship '{name}': a compact relationship type holds single "
+                              f"values only, not lists", file, _line(decl, "compact"))
+        rels[name] = RelType(name, str(decl.get("description", "")), tuple(between), key, props,
+                             compact)
     return Schema(labels, rels, file)
 
 

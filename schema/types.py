@@ -8,6 +8,7 @@ unchanged to the embedded store, Neo4j, RDF (as ``xsd:date``) and JSON.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
 from typing import Any, Callable
 
@@ -24,6 +25,11 @@ LONGEST_TEXT = 100_000
 # never belong in a name or a description, and they break the XML exports
 # (GraphML, GEXF) and terminals that print the value.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Half of a UTF-16 pair on its own (a YAML "\\ud800" escape): no UTF-8 text,
+# no database and no export can hold it.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+# Every store and export holds whole numbers in 64 bits.
+_INT_RANGE = (-2**63, 2**63 - 1)
 
 
 def _plain_text(value: str, longest: int) -> str:
@@ -34,6 +40,9 @@ def _plain_text(value: str, longest: int) -> str:
     if bad:
         raise ValueError(f"control character U+{ord(bad.group()):04X} in the text; remove it "
                          f"(was the file saved in another encoding?)")
+    if _SURROGATE.search(value):
+        raise ValueError("half of a UTF-16 surrogate pair in the text (an escape such as "
+                         "\\ud800); write the character itself")
     return value
 
 
@@ -55,15 +64,24 @@ def _text(value: Any) -> str:
 def _int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
-            return int(value)
-        raise ValueError(f"expected a whole number, got {value!r}")
+            value = int(value)
+        else:
+            raise ValueError(f"expected a whole number, got {value!r}")
+    if not _INT_RANGE[0] <= value <= _INT_RANGE[1]:
+        raise ValueError(f"{value} is too large: whole numbers are stored in 64 bits")
     return value
 
 
 def _float(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError(f"expected a number, got {value!r}")
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise ValueError(f"expected a finite number, got {value!r}")
+    return number
 
 
 def _bool(value: Any) -> bool:
