@@ -117,8 +117,9 @@ def generate(out: Path, relationships: int, seed: int = 1) -> dict:
                                math.ceil(relationships / quarters / responders_n * 1.08)))
     responders = write_registry(out, responders_n)
     rels = 0
-    for q in range(quarters):
-        year, quarter = 2000 + q // 4, q % 4 + 1
+    for q in range(quarters):       # the latest quarters, ending 2023 Q4 (the examples' quarter)
+        year, quarter = divmod(2023 * 4 + 3 - q, 4)
+        quarter += 1
         rels += write_quarter(out / f"nrm_referrals_ngo_{year}_q{quarter}.csv", responders,
                               demonyms, rng, per_responder)
     write_minutes(out, 3, responders)

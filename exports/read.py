@@ -140,6 +140,10 @@ def read_subgraph(store, focus: str | None = None, depth: int = 1, query: str | 
         stored[(a, b, data["type"])] = stored.get((a, b, data["type"]), 0) + 1
     drop = []
     for a, b, key, data in kg.g.edges(keys=True, data=True):
+        if data["type"] == "REFERRED_QUARTER":     # not drawn: it sums the REFERRED drawn
+            if (a, b, "REFERRED") not in drawn:
+                drop.append((a, b, key))
+            continue
         edge = drawn.get((a, b, data["type"]))
         if edge is None:
             drop.append((a, b, key))

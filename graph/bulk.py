@@ -1,15 +1,17 @@
 """The embedded store's bulk path: ArcadeDB's GraphBatch through its Python bindings.
 
 An embedded build always writes a fresh, empty database (a new generation,
-see :mod:`htkg.graph.embedded`), and the in-memory graph has already merged
-every entity and relationship, so nothing needs MERGE: vertices and edges
-are created in bulk through the engine's own batch API, in this process,
-at many times the speed of Cypher over Bolt. The schema DDL still goes
-through the driver, as on Neo4j, and every read goes through the driver.
+see :mod:`htkg.graph.embedded_build`), and the in-memory graph has already
+merged every entity and relationship, so nothing needs MERGE: vertices and
+edges are created through the engine's own batch API, in this process, at
+many times the speed of Cypher over Bolt. :class:`BulkWriter` is fed while
+the files load, so the engine writes on one core while the loaders read on
+the other. The schema DDL, the few updates after a later file changes
+something already written, and every read go through the driver.
 
 What this writes is what :meth:`htkg.graph.store.Store.write_graph` writes
-(the same properties, the same relationship ``key``); a test builds the same
-graph both ways and compares them through Cypher.
+(the same properties, the same relationship ``key``); tests build the same
+graph both ways and compare them through Cypher.
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from typing import Callable, Iterable, Iterator
 import jpype
 
 from htkg.graph.model import KnowledgeGraph
+from htkg.graph.summary import summarise_referrals
 
 Progress = Callable[[str, int, int], None]
 _CHUNK = 50_000         # relationships per JSON string handed to the engine
@@ -199,6 +202,7 @@ class BulkWriter:
         """Write the rest, close the batch, apply later changes through ``store``
         (a :class:`~htkg.graph.store.Store` on the same database). Returns
         (nodes, relationships)."""
+        summarise_referrals(kg)
         self.feed(kg)
         for rel_type in self.schema.relationships:
             edges = [(a, b, d["props"]) for a, b, d in kg.g.edges(data=True)

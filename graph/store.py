@@ -26,6 +26,7 @@ from htkg.errors import QueryError, StoreError
 from htkg.graph import embedded
 from htkg.graph.bulk import relationship_key, storable
 from htkg.graph.model import KnowledgeGraph
+from htkg.graph.summary import summarise_referrals
 
 BATCH = 2000
 URI_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
@@ -114,6 +115,7 @@ class Store:
         so an interrupted push leaves whole batches and a rerun converges.
         """
         stats = WriteStats()
+        summarise_referrals(kg)
         total = kg.size()
         self.create_constraints(kg)
         by_label: dict[str, list[dict]] = defaultdict(list)

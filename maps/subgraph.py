@@ -34,6 +34,8 @@ MAX_ROWS_PER_EDGE = 200
 
 _NODE_COLUMNS = "n.id AS id, labels(n)[0] AS label, properties(n) AS props"
 _EDGE_COLUMNS = "a.id AS a, b.id AS b, type(r) AS type, collect(properties(r)) AS rels"
+# Quarterly totals (graph/summary.py) repeat the REFERRED relationships a map draws.
+_DRAWN = "type(r) <> 'REFERRED_QUARTER'"
 
 
 @dataclass
@@ -223,7 +225,7 @@ def read_overview(store, labels: list[str], kinds: list[str]) -> MapGraph:
     g = nx.MultiDiGraph()
     for row in store.read(f"MATCH (n){where_clause} RETURN {_NODE_COLUMNS}", params).rows:
         _add_node(g, row["id"], row["label"], row["props"])
-    for row in store.read(f"MATCH (a)-[r]->(b) RETURN {_EDGE_COLUMNS}").rows:
+    for row in store.read(f"MATCH (a)-[r]->(b) WHERE {_DRAWN} RETURN {_EDGE_COLUMNS}").rows:
         if row["a"] in g and row["b"] in g:
             add_edge_rows(g, row["a"], row["b"], row["type"], row["rels"])
     notes = []
@@ -261,11 +263,11 @@ def read_ids(store, ids: Iterable[str], g: nx.MultiDiGraph | None = None,
         if row["id"] not in g:
             _add_node(g, row["id"], row["label"], row["props"])
     if touching is None:
-        query = "MATCH (a)-[r]->(b) WHERE a.id IN $ids AND b.id IN $ids"
+        query = f"MATCH (a)-[r]->(b) WHERE a.id IN $ids AND b.id IN $ids AND {_DRAWN}"
         params = {"ids": ids}
     else:
-        query = ("MATCH (a)-[r]->(b) WHERE (a.id IN $t AND b.id IN $ids) "
-                 "OR (b.id IN $t AND a.id IN $ids)")
+        query = ("MATCH (a)-[r]->(b) WHERE ((a.id IN $t AND b.id IN $ids) "
+                 f"OR (b.id IN $t AND a.id IN $ids)) AND {_DRAWN}")
         params = {"ids": ids, "t": sorted(set(touching))}
     for row in store.read(f"{query} RETURN {_EDGE_COLUMNS}", params).rows:
         if not g.has_edge(row["a"], row["b"], key=row["type"]):

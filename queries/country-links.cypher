@@ -7,16 +7,16 @@
 //   with its count; their sources are the NRM files (line-level rows: the referrals query).
 //   A mention row means the body is named in the same agenda item as the country.
 CALL {
-  MATCH (c:Country {id: $country})<-[r:REFERRED]-(o:Organisation)
-  WITH o, r.year AS year, r.quarter AS quarter, sum(r.people) AS people,
-       collect(r.sources) AS srcs
+  MATCH (c:Country {id: $country})<-[r:REFERRED_QUARTER]-(o:Organisation)
+  WITH o, r.year AS year, r.quarter AS quarter, r.people AS people,
+       [r.sources] AS srcs
   ORDER BY year DESC, quarter DESC
   WITH o, collect({year: year, quarter: quarter, people: people}) AS periods,
        sum(people) AS total, collect(srcs) AS srcs
   WITH o, periods, total,
        reduce(acc = [], s IN reduce(flat = [], l IN srcs |
                                     flat + reduce(f = [], x IN l | f + x)) |
-              CASE WHEN split(s, ':')[0] IN acc THEN acc ELSE acc + split(s, ':')[0] END)
+              CASE WHEN split(s, ' (')[0] IN acc THEN acc ELSE acc + split(s, ' (')[0] END)
          AS files
   RETURN o, 'referred people to the NRM' AS connection,
          toString(periods[-1].year) + 'Q' + toString(periods[-1].quarter) + ' to ' +

@@ -12,7 +12,7 @@ CALL {
          null AS other_label, o[k] AS value, o.sources AS sources, '' AS rkey
   UNION ALL
   MATCH (o:Organisation {id: $organisation})-[r]->(x)
-  WHERE type(r) <> 'REFERRED'
+  WHERE NOT type(r) IN ['REFERRED', 'REFERRED_QUARTER']
   RETURN 1 AS part, type(r) AS fact, 'out' AS direction, x.name AS name, x.id AS other_id,
          labels(x)[0] AS other_label,
          [k IN keys(r) WHERE NOT k IN ['key', 'sources'] | k + ': ' + toString(r[k])] AS value,
@@ -24,7 +24,7 @@ CALL {
          [k IN keys(r) WHERE NOT k IN ['key', 'sources'] | k + ': ' + toString(r[k])] AS value,
          r.sources AS sources, r.key AS rkey
   UNION ALL
-  MATCH (o:Organisation {id: $organisation})-[r:REFERRED]->(c:Country)
+  MATCH (o:Organisation {id: $organisation})-[r:REFERRED_QUARTER]->(c:Country)
   WITH sum(r.people) AS people, count(DISTINCT c) AS countries,
        min(r.year * 10 + r.quarter) AS first, max(r.year * 10 + r.quarter) AS last,
        collect(r.sources) AS srcs
@@ -36,7 +36,7 @@ CALL {
           'quarters: ' + toString(first / 10) + 'Q' + toString(first % 10) + '-' +
           toString(last / 10) + 'Q' + toString(last % 10)] AS value,
          reduce(acc = [], s IN reduce(flat = [], l IN srcs | flat + l) |
-                CASE WHEN split(s, ':')[0] IN acc THEN acc ELSE acc + split(s, ':')[0] END)
+                CASE WHEN split(s, ' (')[0] IN acc THEN acc ELSE acc + split(s, ' (')[0] END)
            AS sources, '' AS rkey
 }
 RETURN fact, direction, name, other_id, other_label, value, sources

@@ -12,17 +12,19 @@
 //   nation and not UK-wide count (in the NRM files: TARA for Scotland, BAWSO for Wales):
 //   a partial view, not that nation's total. A dual nationality ("Albanian Greek")
 //   counts for each of its countries; `nationalities` shows the forms as published.
+//   It reads the quarterly totals (REFERRED_QUARTER) that htkg derives from REFERRED.
 MATCH (o:Organisation)
 WHERE ($kind IS NULL OR o.kind = $kind)
   AND ($nation IS NULL OR ($nation IN o.nation AND NOT 'GB' IN o.nation))
 WITH o
-MATCH (o)-[r:REFERRED]->(c:Country)
+MATCH (o)-[r:REFERRED_QUARTER]->(c:Country)
 WHERE ($year IS NULL OR r.year = $year)
   AND ($quarter IS NULL OR r.quarter = $quarter)
 WITH c, sum(r.people) AS people, count(DISTINCT o) AS responders,
-     collect(DISTINCT r.nationality) AS nationalities,
+     collect(r.nationalities) AS forms,
      min(r.year * 10 + r.quarter) AS first, max(r.year * 10 + r.quarter) AS last
-RETURN c.name AS country, c.iso2 AS iso2, people, responders, nationalities,
+RETURN c.name AS country, c.iso2 AS iso2, people, responders,
+       reduce(seen = [], l IN forms | seen + [n IN l WHERE NOT n IN seen]) AS nationalities,
        toString(first / 10) + 'Q' + toString(first % 10) + '-' +
          toString(last / 10) + 'Q' + toString(last % 10) AS quarters
 ORDER BY people DESC, country
