@@ -1,6 +1,7 @@
 """The ``htkg build`` command's work: load, write, and print a summary."""
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from pathlib import Path
@@ -48,46 +49,55 @@ def run_build(paths: list[Path], db: str | None, bundled: bool = True,
     # emoji codes (":x:"), control characters shown escaped (see _visible).
     out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
     started = time.perf_counter()
-    with _progress_bar(err) as bar:
-        tasks: dict[str, int] = {}
+    target = resolve_target(db)
+    with contextlib.ExitStack() as stack:
+        with _progress_bar(err) as bar:
+            tasks: dict[str, int] = {}
 
-        def progress(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], completed=done, total=total)
+            def progress(stage: str, done: int, total: int) -> None:
+                if stage not in tasks:
+                    tasks[stage] = bar.add_task(stage, total=total)
+                bar.update(tasks[stage], completed=done, total=total)
 
-        if not bundled and not paths:
-            raise click.UsageError("nothing to build: give PATHS, or leave out --no-bundled")
-        options = {"period": period} if period else {}
-        target = resolve_target(db)
-        if target.uri:      # a server: load, then push in batches (graph/store.py)
-            kg, report = build_graph(paths, bundled=bundled, options=options, progress=progress)
-            stats, target = write_store(kg, db, progress=progress)
-        else:               # embedded: written while the files load (graph/embedded_build.py)
-            with EmbeddedBuild(target.path, progress) as sink:
+            if not bundled and not paths:
+                raise click.UsageError("nothing to build: give PATHS, or leave out --no-bundled")
+            options = {"period": period} if period else {}
+            if target.uri:  # a server: load, then push in batches (graph/store.py)
+                kg, report = build_graph(paths, bundled=bundled, options=options,
+                                         progress=progress)
+                stats, target = write_store(kg, db, progress=progress)
+                store = None
+            else:           # embedded: written while the files load (graph/embedded_build.py)
+                sink = stack.enter_context(EmbeddedBuild(target.path, progress))
                 kg, report = build_graph(paths, bundled=bundled, options=options,
                                          progress=progress, sink=sink)
                 nodes, rels = sink.finish(kg)
-            stats = WriteStats(nodes, rels, 1)
-    _summary(out, kg, report, stats, target, time.perf_counter() - started)
-    if not bundled and map_path is None:
-        return
-    with open_store(db) as store:
-        if bundled:
-            sample = store.read(SAMPLE_QUERY)
-            out.print("\nSample query: organisations in frontline sectors whose workers may "
-                      "meet victims")
-            out.print(render(sample.columns, sample.rows, "table", width=out.width))
-        if map_path is not None:
-            try:
-                drawn = write_map(store, map_path)
-            except QueryError as exc:  # too large to read: the build itself succeeded
-                out.print(f"\nNo overview map: {exc}")
-            else:
-                out.print(f"\nOverview map ({drawn.nodes} nodes, {drawn.relationships} "
-                          f"relationships): {drawn.path.resolve()}\n"
-                          f"Open it in any browser; it needs no network. "
-                          f"See 'htkg map --help' for focused maps.")
+                stats, store = WriteStats(nodes, rels, 1), sink.store
+        _summary(out, kg, report, stats, target, time.perf_counter() - started)
+        if not bundled and map_path is None:
+            return
+        if store is None:
+            store = stack.enter_context(open_store(db))
+        _after_build(out, store, bundled, map_path)
+
+
+def _after_build(out: Console, store, bundled: bool, map_path: Path | None) -> None:
+    """The sample query and the overview map, read from the graph just built."""
+    if bundled:
+        sample = store.read(SAMPLE_QUERY)
+        out.print("\nSample query: organisations in frontline sectors whose workers may "
+                  "meet victims")
+        out.print(render(sample.columns, sample.rows, "table", width=out.width))
+    if map_path is not None:
+        try:
+            drawn = write_map(store, map_path)
+        except QueryError as exc:  # too large to read: the build itself succeeded
+            out.print(f"\nNo overview map: {exc}")
+        else:
+            out.print(f"\nOverview map ({drawn.nodes} nodes, {drawn.relationships} "
+                      f"relationships): {drawn.path.resolve()}\n"
+                      f"Open it in any browser; it needs no network. "
+                      f"See 'htkg map --help' for focused maps.")
 
 
 def _summary(out: Console, kg: KnowledgeGraph, report: BuildReport, stats: WriteStats,

@@ -43,6 +43,9 @@ class EmbeddedBuild:
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is not None:
             self.abort()
+        else:
+            self._close()
+            self._release()
 
     @property
     def opened(self) -> bool:
@@ -75,6 +78,12 @@ class EmbeddedBuild:
         if self.opened:
             self._writer.feed(kg)
 
+    @property
+    def store(self):
+        """The :class:`~htkg.graph.store.Store` on the database being built: after
+        :meth:`finish`, the new current graph, readable until the ``with`` ends."""
+        return self._store
+
     def finish(self, kg: KnowledgeGraph) -> tuple[int, int]:
         """Write the rest and make the new generation current: (nodes, relationships)."""
         self.open(kg)
@@ -83,9 +92,8 @@ class EmbeddedBuild:
         except Neo4jError as exc:
             from htkg.graph.store import _driver_message
             raise StoreError(f"writing the embedded store failed: {_driver_message(exc)}") from None
-        self._close()
         embedded.publish_generation(self.path, self._generation)
-        self._release()
+        self._generation = None         # published: nothing to discard any more
         return counts
 
     def abort(self) -> None:

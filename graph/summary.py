@@ -14,7 +14,7 @@ provenance names the files of the relationships it sums, with the tag
 from __future__ import annotations
 
 from htkg.graph.model import KnowledgeGraph, where
-from htkg.graph.records import Edge, provenance
+from htkg.graph.records import provenance
 
 TYPE = "REFERRED_QUARTER"
 LOADER = "summary"
@@ -28,22 +28,40 @@ def summarise_referrals(kg: KnowledgeGraph) -> int:
     stale = [(a, b, k) for a, b, k, d in kg.g.edges(keys=True, data=True) if d["type"] == TYPE]
     kg.g.remove_edges_from(stale)
     totals: dict[tuple, list] = {}
-    for a, b, _, p in kg.edges("REFERRED"):
-        key = (a, b, p["year"], p["quarter"])
+    files: dict[str, str] = {}          # provenance -> its file, each parsed once
+    for a, b, year, quarter, people, nationality, sources in _referrals(kg):
+        key = (a, b, year, quarter)
         t = totals.get(key)
         if t is None:
             t = totals[key] = [0, 0, {}, {}]
-        t[0] += p["people"]
+        t[0] += people
         t[1] += 1
-        t[2][p["nationality"]] = None
-        for s in p.get("sources", ()):
-            t[3][where(s)[0]] = None
-    for (a, b, year, quarter), (people, count, forms, files) in totals.items():
-        sources = [provenance(LOADER, f) for f in files if f] or [f"(no source) ({LOADER})"]
-        kg.add(Edge(TYPE, a, b, {"year": year, "quarter": quarter, "people": people,
-                                 "relationships": count, "nationalities": list(forms)},
-                    sources[0]))
-        if len(sources) > 1:
-            props = kg.g.edges[a, b, f"{TYPE}|{year}|{quarter}"]["props"]
-            props["sources"] += sources[1:]
+        t[2][nationality] = None
+        for s in sources:
+            f = files.get(s)
+            if f is None:
+                f = files[s] = where(s)[0] or ""
+            t[3][f] = None
+    # Every value comes from REFERRED relationships the schema has checked, so
+    # these are added as the model stores them, without checking each again.
+    for (a, b, year, quarter), (people, count, forms, sources) in totals.items():
+        props = {"year": year, "quarter": quarter, "people": people, "relationships": count,
+                 "nationalities": list(forms),
+                 "sources": [provenance(LOADER, f) for f in sources if f]}
+        kg.g.add_edge(a, b, key=f"{TYPE}|{year}|{quarter}", type=TYPE, props=props)
     return len(totals)
+
+
+def _referrals(kg: KnowledgeGraph):
+    """(responder, country, year, quarter, people, nationality, sources) of every REFERRED."""
+    table = kg.tables.get("REFERRED")
+    if table is not None:
+        at = [table.position[c] for c in ("year", "quarter", "people", "nationality")]
+        for a, b, values, sources in table.rows:
+            yield (a, b, values[at[0]], values[at[1]], values[at[2]], values[at[3]],
+                   sources if isinstance(sources, list) else [sources] if sources else [])
+    for a, b, d in kg.g.edges(data=True):
+        if d["type"] == "REFERRED":
+            p = d["props"]
+            yield (a, b, p["year"], p["quarter"], p["people"], p["nationality"],
+                   p.get("sources", []))

@@ -192,3 +192,25 @@ def test_streamed_build_stores_what_the_graph_holds(tmp_path):
     got = [(o, c, {k: v for k, v in p.items() if k != "key"}) for o, c, p in _stored(db)]
     assert len(got) == len(expected) > 0
     assert sorted(got, key=repr) == sorted(expected, key=repr)
+
+
+# -- quarterly totals ------------------------------------------------------------------
+def test_quarterly_totals_sum_referred_and_are_recomputed():
+    from htkg.graph.summary import summarise_referrals
+    kg = small_graph()
+    kg.add_edges("REFERRED", [
+        ("example-trust", "country-al", referral(3), "a.csv:2 (nrm)"),
+        ("example-trust", "country-al", referral(4, exploitation="Sexual"), "a.csv:5 (nrm)"),
+        ("example-trust", "country-al", referral(2, nationality="Albanian Greek"), "b.csv:9 (nrm)"),
+        ("example-trust", "country-al", referral(5, quarter=3), "c.csv:3 (nrm)")])
+    assert summarise_referrals(kg) == 2
+    totals = {p["quarter"]: p for *_, p in kg.edges("REFERRED_QUARTER")}
+    assert totals[4] == {"year": 2023, "quarter": 4, "people": 9, "relationships": 3,
+                         "nationalities": ["Albanian", "Albanian Greek"],
+                         "sources": ["a.csv (summary)", "b.csv (summary)"]}
+    assert totals[3]["people"] == 5 and totals[3]["sources"] == ["c.csv (summary)"]
+    # derived, never merged: a later REFERRED changes the totals when they are recomputed
+    kg.add_edges("REFERRED", [("example-trust", "country-al", referral(1, exploitation="Domestic"),
+                               "d.csv:4 (nrm)")])
+    assert summarise_referrals(kg) == 2
+    assert {p["quarter"]: p["people"] for *_, p in kg.edges("REFERRED_QUARTER")} == {4: 10, 3: 5}
