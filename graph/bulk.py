@@ -106,7 +106,8 @@ class _Writer(threading.Thread):
             # An explicit batch size: sized from an expected count instead, the
             # engine buffers every edge's properties until one flush, and a
             # million relationships overflow a 1 GB heap.
-            with self.database.graph_batch(batch_size=BATCH_EDGES, use_wal=False) as batch:
+            with self.database.graph_batch(batch_size=BATCH_EDGES, use_wal=False,
+                                           max_deferred_incoming_edges=BATCH_EDGES * 2) as batch:
                 while (task := self.work.get()) is not None:
                     if self.error is None:
                         task(batch)

@@ -13,6 +13,8 @@ provenance names the files of the relationships it sums, with the tag
 """
 from __future__ import annotations
 
+import operator
+
 from htkg.graph.model import KnowledgeGraph, where
 from htkg.graph.records import provenance
 
@@ -28,7 +30,7 @@ def summarise_referrals(kg: KnowledgeGraph) -> int:
     stale = [(a, b, k) for a, b, k, d in kg.g.edges(keys=True, data=True) if d["type"] == TYPE]
     kg.g.remove_edges_from(stale)
     totals: dict[tuple, list] = {}
-    files: dict[str, str] = {}          # provenance -> its file, each parsed once
+    files: dict[str, str] = {}          # provenance without its line -> its file
     for a, b, year, quarter, people, nationality, sources in _referrals(kg):
         key = (a, b, year, quarter)
         t = totals.get(key)
@@ -37,11 +39,8 @@ def summarise_referrals(kg: KnowledgeGraph) -> int:
         t[0] += people
         t[1] += 1
         t[2][nationality] = None
-        for s in sources:
-            f = files.get(s)
-            if f is None:
-                f = files[s] = where(s)[0] or ""
-            t[3][f] = None
+        for s in ((sources,) if isinstance(sources, str) else sources):
+            t[3][_file(s, files)] = None
     # Every value comes from REFERRED relationships the schema has checked, so
     # these are added as the model stores them, without checking each again.
     for (a, b, year, quarter), (people, count, forms, sources) in totals.items():
@@ -52,16 +51,30 @@ def summarise_referrals(kg: KnowledgeGraph) -> int:
     return len(totals)
 
 
+def _file(source: str, files: dict[str, str]) -> str:
+    """The file a provenance string names. Each REFERRED has its own line, so
+    the line is cut off first ("t.csv:12 (nrm)" -> "t.csv (nrm)") and the rest
+    parsed once per file."""
+    head, colon, tail = source.rpartition(":")
+    number, space, loader = tail.partition(" ")
+    short = f"{head} {loader}" if colon and space and number.isdigit() else source
+    f = files.get(short)
+    if f is None:
+        f = files[short] = where(short)[0] or ""
+    return f
+
+
 def _referrals(kg: KnowledgeGraph):
-    """(responder, country, year, quarter, people, nationality, sources) of every REFERRED."""
+    """(responder, country, year, quarter, people, nationality, sources) of every
+    REFERRED; sources a list, or one string (the table's form of a single source)."""
     table = kg.tables.get("REFERRED")
     if table is not None:
         at = [table.position[c] for c in ("year", "quarter", "people", "nationality")]
+        pick = operator.itemgetter(*at)
         for a, b, values, sources in table.rows:
-            yield (a, b, values[at[0]], values[at[1]], values[at[2]], values[at[3]],
-                   sources if isinstance(sources, list) else [sources] if sources else [])
+            yield (a, b, *pick(values), sources or ())
     for a, b, d in kg.g.edges(data=True):
         if d["type"] == "REFERRED":
             p = d["props"]
             yield (a, b, p["year"], p["quarter"], p["people"], p["nationality"],
-                   p.get("sources", []))
+                   p.get("sources", ()))
