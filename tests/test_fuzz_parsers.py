@@ -18,6 +18,7 @@ below as explicit ``@example``s.
 from __future__ import annotations
 
 import copy
+import sys
 import tempfile
 from pathlib import Path
 
@@ -33,6 +34,9 @@ from htkg.loaders.nrm_referrals import parse_referrals, reconcile
 from htkg.loaders.registry import REGISTRY_DIR, file_records, load_registry
 from htkg.queries.catalogue import BUNDLED, SavedQuery, parse_query
 from htkg.schema.model import CORE_SCHEMA, Schema, parse_schema
+
+sys.path.insert(0, str(Path(__file__).parent))
+from mangling import mangle_lines  # noqa: E402  (tests/mangling.py, shared with test_minutes)
 
 TESTS = Path(__file__).parent
 FIX = TESTS / "fixtures"
@@ -50,28 +54,6 @@ _LINE_OPS = st.tuples(st.sampled_from(["delete", "duplicate", "swap", "insert", 
                       st.integers(0, 10_000), st.integers(0, 10_000), st.text(max_size=16))
 # Mostly clean UTF-8, so that most examples reach the parsing behind the decoding.
 _BYTE_OPS = st.sampled_from(["utf-8"] * 9 + ["utf-16", "latin-1", "bytes", "nul", "bom"])
-
-
-def mangle_lines(text: str, ops: list) -> str:
-    lines = text.split("\n")
-    for op, a, b, junk in ops:
-        if not lines:
-            break
-        i, j = a % len(lines), b % len(lines)
-        if op == "delete":
-            del lines[i]
-        elif op == "duplicate":
-            lines.insert(j, lines[i])
-        elif op == "swap":
-            lines[i], lines[j] = lines[j], lines[i]
-        elif op == "insert":
-            lines.insert(i, junk)
-        elif op == "truncate":
-            lines = lines[:i] + [lines[i][:b % (len(lines[i]) + 1)]]
-        else:
-            k = b % (len(lines[i]) + 1)
-            lines[i] = lines[i][:k] + junk + lines[i][k:]
-    return "\n".join(lines)
 
 
 def to_bytes(text: str, how: str, noise: bytes, at: int) -> bytes:

@@ -11,6 +11,7 @@ import copy
 import doctest
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,9 @@ from htkg.loaders.minutes import Minutes, format_text, parse_minutes, read_minut
 from htkg.loaders.minutes_graph import minutes_records
 from htkg.loaders.minutes_layout import join_fragments
 from htkg.loaders.minutes_people import Names, attendee_entries, person_part
+
+sys.path.insert(0, str(Path(__file__).parent))
+from mangling import mangle_lines  # noqa: E402  (tests/mangling.py, shared with test_fuzz_parsers)
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "minutes"
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -606,25 +610,7 @@ _OPS = st.tuples(st.sampled_from(["delete", "duplicate", "swap", "insert", "trun
 
 @st.composite
 def mangled(draw) -> str:
-    lines = draw(st.sampled_from(TEXTS)).split("\n")
-    for op, a, b, junk in draw(st.lists(_OPS, max_size=15)):
-        if not lines:
-            break
-        i, j = a % len(lines), b % len(lines)
-        if op == "delete":
-            del lines[i]
-        elif op == "duplicate":
-            lines.insert(j, lines[i])
-        elif op == "swap":
-            lines[i], lines[j] = lines[j], lines[i]
-        elif op == "insert":
-            lines.insert(i, junk)
-        elif op == "truncate":
-            lines = lines[:i] + [lines[i][:b % (len(lines[i]) + 1)]]
-        else:
-            k = b % (len(lines[i]) + 1)
-            lines[i] = lines[i][:k] + junk + lines[i][k:]
-    return "\n".join(lines)
+    return mangle_lines(draw(st.sampled_from(TEXTS)), draw(st.lists(_OPS, max_size=15)))
 
 
 @given(mangled())
