@@ -235,7 +235,7 @@ class BulkWriter:
                 row = table.rows[at]
                 props = storable(table.props(row))
                 changed[(kg.label_of(row[0]), kg.label_of(row[1]))].append(
-                    {"a": row[0], "b": row[1], "key": table.key_of(row).split("|", 1)[1],
+                    {"a": row[0], "b": row[1], "key": table.stored_key(row),
                      "props": props})
             for (la, lb), rows in changed.items():
                 store.write_rows(f"UNWIND $rows AS row MATCH (a:{la} {{id: row.a}})"
@@ -250,13 +250,14 @@ class BulkWriter:
 
 def _table_payloads(table, start: int, rids: dict[str, str]) -> Iterator[tuple[int, str]]:
     """(count, JSON) chunks of a compact table's rows from ``start`` on."""
-    columns, keys = table.columns, [table.columns.index(k) for k in table.rel.key]
+    columns = table.columns
     for begin in range(start, len(table.rows), _CHUNK):
         rows = []
-        for a, b, values, sources in table.rows[begin:begin + _CHUNK]:
+        for stored in table.rows[begin:begin + _CHUNK]:
+            a, b, values, sources = stored
             row = {c: v for c, v in zip(columns, values) if v is not None}
             row["_src"], row["_dst"] = rids[a], rids[b]
-            row["key"] = "|".join(["" if values[i] is None else str(values[i]) for i in keys])
+            row["key"] = table.stored_key(stored)
             if sources:
                 row["sources"] = sources if isinstance(sources, list) else [sources]
             rows.append(row)

@@ -82,11 +82,14 @@ class RelationshipTable:
         for row in self.rows:
             yield row[_A], row[_B], self.props(row)
 
+    def stored_key(self, row: list) -> str:
+        """The ``key`` property a store holds (see graph/bulk.py ``relationship_key``)."""
+        values = row[_VALUES]
+        return "|".join(["" if values[i] is None else str(values[i]) for i in self._key])
+
     def key_of(self, row: list) -> str:
         """The same key string the model gives a networkx edge of this type."""
-        values = row[_VALUES]
-        return self.rel.name + "|" + "|".join(
-            "" if values[i] is None else str(values[i]) for i in self._key)
+        return f"{self.rel.name}|{self.stored_key(row)}"
 
     def targets(self, node_id: str) -> set[str]:
         """Ids this node links to by this type (an index built on first use)."""
