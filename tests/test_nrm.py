@@ -306,7 +306,7 @@ def _responder_ids(rows: list[dict]) -> list[str]:
     return sorted({resolver.resolve(n, "Organisation") for n in names})
 
 
-@pytest.mark.parametrize("kind", ["government", "local-authority", "ngo"])
+@pytest.mark.parametrize("kind", ["government", "local-authority", "ngo", "police"])
 def test_shared_published_total_per_responder_type(shared_nrm, kind):
     folder, db, _ = shared_nrm
     rows = table_rows(folder / f"nrm_referrals_{kind}_2023_q4.csv")
@@ -367,12 +367,14 @@ def test_shared_dual_nationality_links(shared_nrm):
 
 def test_shared_build_summary(shared_nrm):
     folder, _, out = shared_nrm
-    for kind in ("government", "local-authority", "ngo"):
-        name = f"nrm_referrals_{kind}_2023_q4.csv"
-        rows = len(table_rows(folder / name))
-        assert f"{name} (nrm): {rows} rows" in out
-    assert out.count("reconciled against published totals, total ") == 3
-    assert "NRM tables: 6 files" in out and "all equal" in out
+    tables = sorted(folder.glob("nrm_referrals_*_2023_q4.csv"))
+    assert [t.name.split("_")[2] for t in tables] == ["government", "local-authority", "ngo",
+                                                      "police"]
+    for table in tables:
+        rows = len(table_rows(table))
+        assert f"{table.name} (nrm): {rows} rows" in out
+    assert out.count("reconciled against published totals, total ") == 4
+    assert "NRM tables: 7 files" in out and "all equal" in out
     assert "REFERRED relationships in the graph" in out
     assert "unresolved names: none" in out
     assert "nrm_reasonable_grounds.csv: not a kind of file htkg reads" in out
@@ -385,7 +387,7 @@ def test_shared_archive_loads_and_reconciles(shared):
     calls = []
     kg, report = build_graph([folder], progress=lambda *a: calls.append(a))
     files = [f for f in report.files if f.loader == "nrm"]
-    assert len(files) == len(list(folder.glob("nrm_*.csv"))) == 24
+    assert len(files) == len(list(folder.glob("nrm_*.csv"))) == 29
     for f in files:
         assert any(n.startswith("reconciled") and n.endswith("all equal") for n in f.notes), f.notes
     assert len([c for c in calls if c[0] == "reading nrm_referrals_government_2022_q2.csv"]) >= 5
