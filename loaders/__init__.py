@@ -23,7 +23,7 @@ from htkg.graph.model import KnowledgeGraph
 from htkg.graph.resolver import Resolver
 
 # Module names under htkg.loaders, in the order they are asked.
-LOADER_MODULES = ["registry", "minutes_loader", "nrm", "rdf"]
+LOADER_MODULES = ["registry", "minutes", "nrm", "rdf"]
 
 
 @dataclass

@@ -30,7 +30,7 @@ from htkg.errors import LoadError
 from htkg.graph.model import KnowledgeGraph
 from htkg.graph.records import Edge, Node
 from htkg.loaders import LoadContext, nrm
-from htkg.loaders.nrm_referrals import parse_referrals, reconcile
+from htkg.loaders.nrm.referrals import parse_referrals, reconcile
 from htkg.loaders.registry import REGISTRY_DIR, file_records, load_registry
 from htkg.queries.catalogue import BUNDLED, SavedQuery, parse_query
 from htkg.schema.model import CORE_SCHEMA, Schema, parse_schema

@@ -20,12 +20,12 @@ from hypothesis import strategies as st
 
 from htkg.errors import LoadError
 from htkg.graph.records import Edge, Node
-from htkg.loaders import minutes as minutes_mod
-from htkg.loaders import minutes_graph, minutes_layout, minutes_people
+from htkg.loaders.minutes import layout as minutes_layout, parse as minutes_mod
+from htkg.loaders.minutes import people as minutes_people, records as minutes_graph
 from htkg.loaders.minutes import Minutes, format_text, parse_minutes, read_minutes
-from htkg.loaders.minutes_graph import minutes_records
-from htkg.loaders.minutes_layout import join_fragments
-from htkg.loaders.minutes_people import Names, attendee_entries, person_part
+from htkg.loaders.minutes.layout import join_fragments
+from htkg.loaders.minutes.people import Names, attendee_entries, person_part
+from htkg.loaders.minutes.records import minutes_records
 
 sys.path.insert(0, str(Path(__file__).parent))
 from mangling import mangle_lines  # noqa: E402  (tests/mangling.py, shared with test_fuzz_parsers)

@@ -399,6 +399,6 @@ def test_shared_archive_loads_and_reconciles(shared):
 def test_doctests():
     import doctest
     import importlib
-    for name in ("htkg.loaders.nrm", "htkg.loaders.nrm_referrals", "htkg.loaders.nrm_tables"):
+    for name in ("htkg.loaders.nrm.format", "htkg.loaders.nrm.referrals", "htkg.loaders.nrm.tables"):
         result = doctest.testmod(importlib.import_module(name))
         assert result.failed == 0, name

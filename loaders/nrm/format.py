@@ -1,25 +1,7 @@
-"""National Referral Mechanism statistics: who referred people of which nationality.
+"""The published NRM tables' format: kinds, columns, periods and checked reading.
 
-The Home Office publishes, each quarter, tables of NRM referrals by first
-responder. In their tidy CSV form (``nrm_referrals_<type>_<year>_q<n>.csv``)
-every row is one cell::
-
-    First responder type,First responder,Exploitation type,Age at exploitation,Gender,Nationality,People
-
-with "Total" rows mixed in at every level (exploitation type, age, gender,
-nationality) and one aggregate responder per table ("Government agency
-total"...). This module turns the detail rows at Age = Total and Gender =
-Total into ``REFERRED`` relationships from the responder (an Organisation of
-the registry) to each country of the nationality, one per (responder,
-country, year, quarter, exploitation type, nationality as published), with
-the age bands and the gender cells published under them as properties. The
-"Total" rows are never loaded: they are what the loader reconciles its sums
-against, and the differences (none in the published tables) are reported in
-the file's notes.
-
-A file is parsed and checked whole before anything is added to the graph,
-so a bad file adds nothing. The longitudinal and Duty to Notify tables are
-loaded by :mod:`htkg.loaders.nrm_tables`.
+Shared by :mod:`.referrals` (first-responder tables) and :mod:`.tables`
+(longitudinal and Duty to Notify tables); the loader itself is the package.
 """
 from __future__ import annotations
 
@@ -33,10 +15,7 @@ from typing import Iterator
 from htkg.errors import LoadError
 from htkg.textfile import read_utf8
 
-NAME = "nrm"
-DESCRIPTION = ("National Referral Mechanism statistics: referral tables by first responder, "
-               "longitudinal and Duty to Notify tables, CSV")
-LOADER = "nrm"
+LOADER = NAME = "nrm"
 
 REFERRALS = "referrals"
 LONGITUDINAL = "referrals-longitudinal"
@@ -113,45 +92,6 @@ def table_kind(path: Path, head: str) -> str | None:
     if len(set(cells) & set(HEADERS[REFERRALS])) >= 4:
         return REFERRALS  # a referral table with a column missing: refused with the reason
     return None
-
-
-def recognises(path: Path, head: str) -> bool:
-    return table_kind(path, head) is not None
-
-
-def load(path: Path, ctx) -> "FileReport":
-    """Load one NRM table into ``ctx.kg`` (see the module docstring)."""
-    head = _read_head(path)
-    kind = table_kind(path, head)
-    if kind == REFERRALS:
-        from htkg.loaders.nrm_referrals import load_referrals
-        return load_referrals(path, ctx)
-    from htkg.loaders import nrm_tables
-    return nrm_tables.load(path, ctx, kind)
-
-
-def prepare(path: Path, ctx):
-    """A referral table read and checked, ready for :func:`apply`; None for the
-    other tables (loaded by :func:`load`). Changes nothing in ``ctx``, so
-    many tables may be prepared at once (see :mod:`htkg.loaders.parallel`)."""
-    if table_kind(path, _read_head(path)) != REFERRALS:
-        return None
-    from htkg.loaders.nrm_referrals import prepare_referrals
-    return prepare_referrals(path, ctx)
-
-
-def apply(prepared, ctx) -> "FileReport":
-    """Add what :func:`prepare` read to ``ctx.kg``."""
-    from htkg.loaders.nrm_referrals import apply_referrals
-    return apply_referrals(prepared, ctx)
-
-
-def _read_head(path: Path) -> str:
-    try:
-        with open(path, "rb") as f:
-            return f.read(4096).decode("utf-8", errors="replace")
-    except OSError as exc:
-        raise LoadError(f"cannot read the file: {exc.strerror}", path.name) from None
 
 
 # -- period -------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The command line: reviewing what htkg reads from a file of minutes."""
+"""``htkg minutes``: review what htkg reads from a file of minutes."""
 from __future__ import annotations
 
 import json
@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from htkg.cli import emit, main
+from htkg.commands.options import emit
 
 
-@main.command()
+@click.command()
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="A listing for people, or one JSON object.")

@@ -1,17 +1,16 @@
-"""The ``htkg build`` command's work: load, write, and print a summary."""
+"""``htkg build``: load the inputs, write the store, print a summary."""
 from __future__ import annotations
 
 import contextlib
-import re
 import time
 from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
+from htkg.commands.options import db_option, progress_bar, visible
 from htkg.errors import QueryError
 from htkg.loaders import BuildReport, build_graph
 from htkg.maps import write_map
@@ -27,38 +26,42 @@ SAMPLE_QUERY = (
     "ORDER BY sector, organisation LIMIT 12")
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@db_option
+@click.option("--no-bundled", is_flag=True, help="Leave out the bundled registry.")
+@click.option("--period", metavar="YYYYQn", help="Period of NRM tables whose file name lacks it.")
+@click.option("--map", "map_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("htkg-map.html"), show_default=True,
+              help="Where to write the overview map of the built graph.")
+@click.option("--no-map", is_flag=True, help="Do not write the overview map.")
+def build(paths: tuple[Path, ...], db: str | None, no_bundled: bool, period: str | None,
+          map_path: Path, no_map: bool) -> None:
+    """Build the graph from the bundled registry and PATHS, and store it.
 
+    Each file is routed to the loader that recognises it; a folder is walked.
+    An embedded build replaces the previous graph only when it is complete.
+    Then it prints a summary, a sample query, and writes an overview map
+    (an HTML file that opens offline in any browser).
 
-def _visible(text: str) -> str:
-    """Text as printed: control characters (an escape sequence hidden in a name
-    from a table) shown as ``\\x1b``, never sent to the terminal."""
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
+    Example:
 
-
-def _progress_bar(console: Console) -> Progress:
-    return Progress(TextColumn("{task.description:<24}", markup=False), BarColumn(),
-                    MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True,
-                    disable=not console.is_terminal)
+        htkg build ../shared/data/nrm minutes.txt --map overview.html
+    """
+    run_build(list(paths), db, bundled=not no_bundled, period=period,
+              map_path=None if no_map else map_path)
 
 
 def run_build(paths: list[Path], db: str | None, bundled: bool = True,
               period: str | None = None, map_path: Path | None = None) -> None:
     err = Console(stderr=True)
     # Names from the inputs are printed as written: no markup ("[/bold]"), no
-    # emoji codes (":x:"), control characters shown escaped (see _visible).
+    # emoji codes (":x:"), control characters shown escaped (see options.visible).
     out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
     started = time.perf_counter()
     target = resolve_target(db)
     with contextlib.ExitStack() as stack:
-        with _progress_bar(err) as bar:
-            tasks: dict[str, int] = {}
-
-            def progress(stage: str, done: int, total: int) -> None:
-                if stage not in tasks:
-                    tasks[stage] = bar.add_task(stage, total=total)
-                bar.update(tasks[stage], completed=done, total=total)
-
+        with progress_bar(err) as progress:
             if not bundled and not paths:
                 raise click.UsageError("nothing to build: give PATHS, or leave out --no-bundled")
             options = {"period": period} if period else {}
@@ -114,9 +117,9 @@ def _summary(out: Console, kg: KnowledgeGraph, report: BuildReport, stats: Write
     out.print(table)
     for f in report.files:
         rows = f" {f.rows} rows," if f.rows else ""
-        out.print(_visible(f"loaded {f.path} ({f.loader}):{rows} {f.records} records"))
+        out.print(visible(f"loaded {f.path} ({f.loader}):{rows} {f.records} records"))
         for note in f.notes:
-            out.print(_visible(f"  {note}"))
+            out.print(visible(f"  {note}"))
     nrm = [f for f in report.files if f.loader == "nrm"]
     if nrm:
         differ = sum(1 for f in nrm for n in f.notes if n.startswith("reconciled") and " differ" in n)
@@ -126,7 +129,7 @@ def _summary(out: Console, kg: KnowledgeGraph, report: BuildReport, stats: Write
                   f"reconciled against published totals in {checked} files: "
                   + (f"differences in {differ} (see above)" if differ else "all equal"))
     for path, why in report.skipped:
-        out.print(_visible(f"skipped {path}: {why}"))
+        out.print(visible(f"skipped {path}: {why}"))
     if kg.unresolved:
         names: dict[tuple[str, str], list[str]] = {}
         for u in kg.unresolved:
@@ -135,7 +138,7 @@ def _summary(out: Console, kg: KnowledgeGraph, report: BuildReport, stats: Write
                                 ", loaded nowhere until added to the registry:"))
         for (kind, name), where in sorted(names.items()):
             more = f" and {len(where) - 1} more" if len(where) > 1 else ""
-            out.print(_visible(f"  {kind} '{name}' at {where[0]}{more}"))
+            out.print(visible(f"  {kind} '{name}' at {where[0]}{more}"))
     else:
         out.print("unresolved names: none")
     out.print(f"wrote {stats.nodes} nodes and {stats.relationships} relationships to "

@@ -34,9 +34,9 @@ from pathlib import Path
 
 from htkg.errors import LoadError
 from htkg.graph.records import Node, provenance
-from htkg.loaders.nrm import (AGE_BANDS, DUTY_TO_NOTIFY, DUTY_TO_NOTIFY_LONGITUDINAL, LOADER,
-                              LONGITUDINAL, NAME, _label, clean_name, count, iter_rows,
-                              period_note, period_of, read_rows)
+from htkg.loaders.nrm.format import (AGE_BANDS, DUTY_TO_NOTIFY, DUTY_TO_NOTIFY_LONGITUDINAL,
+                                     LOADER, LONGITUDINAL, NAME, _label, clean_name, count,
+                                     iter_rows, period_note, period_of, read_rows)
 
 NRM_INITIATIVE = "National Referral Mechanism"
 #: Location of exploitation as published -> the word used in entries.

@@ -1,6 +1,6 @@
 """Reconciling an NRM referral table against the totals it publishes.
 
-:func:`reconcile` sums the detail cells that :func:`htkg.loaders.nrm_referrals.parse_referrals`
+:func:`reconcile` sums the detail cells that :func:`htkg.loaders.nrm.referrals.parse_referrals`
 indexed and compares the sums with every "Total" row of the table; the notes it returns say
 what was checked and list the differences (none in the tables published so far).
 """
@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from htkg.loaders.nrm import TOTAL
+from htkg.loaders.nrm.format import TOTAL
 
 if TYPE_CHECKING:
-    from htkg.loaders.nrm_referrals import _Parsed
+    from htkg.loaders.nrm.referrals import _Parsed
 
 SHOW_AT_MOST = 5
 

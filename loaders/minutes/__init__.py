@@ -1,7 +1,7 @@
 """The minutes adapter for ``htkg build``: recognise minutes, add their records.
 
-Parsing lives in :mod:`htkg.loaders.minutes` (text to a tree a person can
-review with ``htkg minutes FILE``) and :mod:`htkg.loaders.minutes_graph`
+Parsing lives in :mod:`.parse` (text to a tree a person can
+review with ``htkg minutes FILE``) and :mod:`.records`
 (tree to records); this module only routes a file to them.
 """
 from __future__ import annotations
@@ -11,8 +11,8 @@ from pathlib import Path
 
 from htkg.graph.records import provenance
 from htkg.loaders import FileReport, LoadContext
-from htkg.loaders.minutes import read_minutes
-from htkg.loaders.minutes_graph import minutes_records
+from htkg.loaders.minutes.parse import Minutes, format_text, parse_minutes, read_minutes
+from htkg.loaders.minutes.records import minutes_records
 
 NAME = "minutes"
 DESCRIPTION = "meeting minutes as text, with attendees and numbered items"

@@ -4,8 +4,8 @@
 date, attendees and apologies, items with their paragraphs and actions,
 mentions and warnings, each element with the line it starts on).
 :func:`read_minutes` only opens the file. The column rejoining lives in
-:mod:`htkg.loaders.minutes_layout`; turning minutes into graph records in
-:mod:`htkg.loaders.minutes_graph`.
+:mod:`.layout`; turning minutes into graph records in
+:mod:`.records`.
 
 A resolver is optional and duck-typed: either an object with
 ``resolve(name, label=None)`` (and ``scan(text)`` for mentions) or a plain
@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from htkg.errors import LoadError
-from htkg.loaders import minutes_layout as layout
-from htkg.loaders.minutes_people import Names, attendee_entries, person_part, split_owners
+from htkg.loaders.minutes import layout
+from htkg.loaders.minutes.people import Names, attendee_entries, person_part, split_owners
 
 _MONTHS = {m: i for i, m in enumerate(
     "jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}

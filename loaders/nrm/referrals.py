@@ -4,7 +4,7 @@ One table (``nrm_referrals_<type>_<year>_q<n>.csv``) holds one row per
 published cell: responder, exploitation type, age band, gender, nationality
 and a count, with "Total" rows at every level. :func:`parse_referrals` reads
 and checks the whole file and indexes its cells;
-:func:`~htkg.loaders.nrm_reconcile.reconcile` sums the detail cells and
+:func:`~htkg.loaders.nrm.reconcile.reconcile` sums the detail cells and
 compares them with every published total; :func:`prepare_referrals` makes
 the checked rows and :func:`apply_referrals` adds them to the graph.
 
@@ -34,10 +34,10 @@ from pathlib import Path
 
 from htkg.errors import LoadError
 from htkg.graph.records import provenance
-from htkg.loaders.nrm import (AGE_BANDS, GENDERS, LOADER, NAME, PROGRESS_EVERY, REFERRALS, TOTAL,
+from htkg.loaders.nrm.format import (AGE_BANDS, GENDERS, LOADER, NAME, PROGRESS_EVERY, REFERRALS, TOTAL,
                               _label, blank_or_bad, clean_name, count, csv_error, period_note,
                               period_of, read_rows)
-from htkg.loaders.nrm_reconcile import reconcile
+from htkg.loaders.nrm.reconcile import reconcile
 
 
 class _Cell:

@@ -1,14 +1,14 @@
-"""The htkg command line: commands for maps (registered on `htkg.cli.main`)."""
+"""``htkg map``: network maps as offline HTML or PNG."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
 
-from htkg.cli import db_option, emit, main, text_params
+from htkg.commands.options import db_option, emit, param_option, queries_option, text_params
 
 
-@main.command("map")
+@click.command("map")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="File to write (default: htkg-map.html or htkg-map.png here).")
 @click.option("--focus", metavar="ENTITY",
@@ -16,13 +16,10 @@ from htkg.cli import db_option, emit, main, text_params
 @click.option("--depth", type=click.IntRange(1, 6), default=None, metavar="N",
               help="With --focus: how many steps out to go.  [default: 1]")
 @click.option("--query", metavar="NAME", help="Map what a saved query returns (see 'htkg queries').")
-@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="With --query: a parameter of the saved query (repeatable); its declared "
-                   "type reads VALUE, as in 'htkg query'.")
-@click.option("--queries", "query_dirs", multiple=True, metavar="DIR",
-              type=click.Path(file_okay=False, path_type=Path),
-              help="With --query: a folder of your own .cypher queries (repeatable; also "
-                   "$HTKG_QUERIES).")
+@param_option(help="With --query: a parameter of the saved query (repeatable); its declared "
+                  "type reads VALUE, as in 'htkg query'.")
+@queries_option(help="With --query: a folder of your own .cypher queries (repeatable; also "
+                     "$HTKG_QUERIES).")
 @click.option("--kind", "kinds", multiple=True, metavar="K",
               help="Keep only organisations of kind K (ngo, police_force, regulator...) or "
                    "nodes of label K; repeat to keep several.")

@@ -1,19 +1,12 @@
-"""The htkg command line: saved queries (``htkg queries``, ``htkg query``)."""
+"""Saved queries: ``htkg queries`` and ``htkg query``."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
 
-from htkg.cli import db_option, emit, format_option, main, text_params
+from htkg.commands.options import db_option, emit, format_option, param_option, queries_option, text_params
 
-
-def queries_option(f):
-    return click.option(
-        "--queries", "query_dirs", multiple=True, metavar="DIR",
-        type=click.Path(file_okay=False, path_type=Path),
-        help="A folder of your own .cypher queries, read beside the bundled ones "
-             "(repeatable; also $HTKG_QUERIES, folders separated by ':').")(f)
 
 
 def _show(columns: list[str], rows: list[dict], fmt: str) -> None:
@@ -21,10 +14,9 @@ def _show(columns: list[str], rows: list[dict], fmt: str) -> None:
     emit(render(columns, rows, fmt))
 
 
-@main.command("queries")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True, help="Output format.")
-@queries_option
+@click.command("queries")
+@format_option(("table", "json"))
+@queries_option()
 def list_queries(fmt: str, query_dirs: tuple[Path, ...]) -> None:
     """List the saved queries: name, parameters and description.
 
@@ -48,14 +40,13 @@ def list_queries(fmt: str, query_dirs: tuple[Path, ...]) -> None:
     _show(["name", "parameters", "description"], rows, "table")
 
 
-@main.command("query")
+@click.command("query")
 @click.argument("name")
-@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="A parameter of the query (repeatable); its declared type reads VALUE: "
-                   "-p country=Nigerian, -p year=2023, -p owner=\"Home Office\".")
-@format_option
+@param_option(help="A parameter of the query (repeatable); its declared type reads VALUE: "
+                  "-p country=Nigerian, -p year=2023, -p owner=\"Home Office\".")
+@format_option()
 @db_option
-@queries_option
+@queries_option()
 def run_saved(name: str, params: tuple[str, ...], fmt: str, db: str | None,
               query_dirs: tuple[Path, ...]) -> None:
     """Run the saved query NAME, read-only, with typed parameters.

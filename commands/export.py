@@ -1,12 +1,11 @@
-"""The htkg command line: commands for export (registered on `htkg.cli.main`)."""
+"""``htkg export`` and ``htkg validate``: the graph for other tools, and checking RDF."""
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
 import click
 
-from htkg.cli import db_option, emit, main, text_params
+from htkg.commands.options import db_option, emit, param_option, progress_bar, text_params
 from htkg.exports import FORMATS, RDF_FORMATS, format_for
 
 
@@ -19,28 +18,8 @@ def _human(n: int) -> str:
     return f"{n} B"
 
 
-@contextlib.contextmanager
-def _progress():
-    """A progress callback drawing on stderr when it is a terminal (else silent)."""
-    from rich.console import Console
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                               TimeElapsedColumn)
-    console = Console(stderr=True)
-    bar = Progress(TextColumn("{task.description:<24}"), BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn(), console=console, transient=True,
-                   disable=not console.is_terminal)
-    tasks: dict[str, int] = {}
 
-    def progress(stage: str, done: int, total: int) -> None:
-        if stage not in tasks:
-            tasks[stage] = bar.add_task(stage, total=total)
-        bar.update(tasks[stage], completed=done, total=total)
-
-    with bar:
-        yield progress
-
-
-@main.command()
+@click.command()
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Output format (default: from the file name: .ttl, .jsonld, .nt, .graphml, "
                    ".gexf, .json; neo4j-csv writes a folder).")
@@ -56,9 +35,8 @@ def _progress():
               help="Hops from --focus.")
 @click.option("--query", "query", metavar="NAME",
               help="Export only what this saved query returns.")
-@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="With --query: a parameter of the saved query (repeatable); its declared "
-                   "type reads VALUE, as in 'htkg query'.")
+@param_option(help="With --query: a parameter of the saved query (repeatable); its declared "
+                  "type reads VALUE, as in 'htkg query'.")
 @db_option
 def export(fmt: str | None, output: Path, vocabulary: bool, shapes: bool, focus: str | None,
            depth: int, query: str | None, params: tuple[str, ...], db: str | None) -> None:
@@ -107,7 +85,7 @@ def export(fmt: str | None, output: Path, vocabulary: bool, shapes: bool, focus:
         emit(f"wrote the SHACL shapes ({result.triples} triples) as {fmt} to {output} "
              f"({_human(result.bytes)})")
         return
-    with _progress() as progress:
+    with progress_bar() as progress:
         result = export_store(db, fmt, output, focus=focus, depth=depth, query=query,
                               params=text_params(params), progress=progress)
     triples = f", {result.triples} triples" if result.triples is not None else ""
@@ -119,7 +97,7 @@ def export(fmt: str | None, output: Path, vocabulary: bool, shapes: bool, focus:
              f"{output / 'import.sh'}, i.e.:\n\n{result.command}")
 
 
-@main.command()
+@click.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--limit", type=click.IntRange(min=0), default=0,
               help="Show at most this many violations (default: all).")

@@ -5,7 +5,7 @@ narrow right-hand "Actions" column interleaved into the body: an action
 block can cut a body sentence in two, and the end of an action can turn up
 after later paragraphs. This module cleans the lines (page debris, form
 feeds, stray whitespace) and rejoins the two columns; it knows nothing about
-organisations or people (:mod:`htkg.loaders.minutes` does).
+organisations or people (:mod:`.parse` does).
 
 The signals it uses:
 

@@ -15,8 +15,8 @@ from typing import Iterator
 
 from htkg.errors import LoadError
 from htkg.graph.records import Edge, Node, provenance, slugify
-from htkg.loaders.minutes import Minutes
-from htkg.loaders.minutes_people import POST_NOMINALS, Names
+from htkg.loaders.minutes.parse import Minutes
+from htkg.loaders.minutes.people import POST_NOMINALS, Names
 
 LOADER = "minutes"
 _COURTESY = {"Mr", "Mrs", "Ms", "Miss", "Dr", "Rt", "Hon", "The", "Sir", "Dame", "Professor",

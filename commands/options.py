@@ -1,0 +1,113 @@
+"""Options, parameter parsing and output helpers shared by the commands.
+
+Declared once here, so that ``--db``, ``--format``, ``-p`` and ``--queries``
+read and document the same way in every command.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from pathlib import Path
+from typing import Callable, Iterator
+
+import click
+
+
+def db_option(f):
+    """``--db PATH|URI`` (also ``$HTKG_DB``)."""
+    return click.option(
+        "--db", "db", metavar="PATH|URI", envvar="HTKG_DB", default=None,
+        help="Embedded store directory, or a bolt:// / neo4j:// / neo4j+s:// URI "
+             "(default: $NEO4J_URI, else the per-user embedded store).")(f)
+
+
+def format_option(choices: tuple[str, ...] = ("table", "json", "csv"), default: str | None = "table",
+                  help: str = "Output format."):
+    """``--format`` with the given choices."""
+    def decorate(f):
+        return click.option("--format", "fmt", type=click.Choice(list(choices)), default=default,
+                            show_default=default is not None, help=help)(f)
+    return decorate
+
+
+def param_option(help: str = "A parameter of the saved query (repeatable); its declared type "
+                             "reads VALUE: -p country=Nigerian, -p year=2023."):
+    """``-p/--param NAME=VALUE``, repeatable."""
+    def decorate(f):
+        return click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+                            help=help)(f)
+    return decorate
+
+
+def queries_option(help: str = "A folder of your own .cypher queries, read beside the bundled "
+                               "ones (repeatable; also $HTKG_QUERIES, folders separated by ':')."):
+    """``--queries DIR``, repeatable."""
+    def decorate(f):
+        return click.option("--queries", "query_dirs", multiple=True, metavar="DIR",
+                            type=click.Path(file_okay=False, path_type=Path), help=help)(f)
+    return decorate
+
+
+def text_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    """``-p NAME=VALUE`` pairs as text (a saved query's parameter types read them)."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"'{pair}' is not NAME=VALUE", param_hint="-p")
+        if name.strip() in out:
+            raise click.BadParameter(f"'{name.strip()}' is given twice", param_hint="-p")
+        out[name.strip()] = value
+    return out
+
+
+def parse_params(pairs: tuple[str, ...]) -> dict:
+    """``-p NAME=VALUE`` pairs to a dict, reading VALUE as JSON where it parses."""
+    params = {}
+    for name, value in text_params(pairs).items():
+        try:
+            params[name] = json.loads(value)
+        except json.JSONDecodeError:
+            params[name] = value
+    return params
+
+
+def emit(text: str) -> None:
+    """Print command output, ending with exactly one newline."""
+    click.echo(text, nl=not text.endswith("\n"))
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """Text as printed: control characters (an escape sequence hidden in a name
+    from a table) shown as ``\\x1b``, never sent to the terminal.
+
+    >>> visible("a\\x1b[2Jb")
+    'a\\\\x1b[2Jb'
+    """
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
+
+
+@contextlib.contextmanager
+def progress_bar(console=None) -> Iterator[Callable[[str, int, int], None]]:
+    """A ``progress(stage, done, total)`` callback that draws bars on stderr when
+    it is a terminal, and is silent otherwise."""
+    from rich.console import Console
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                               TimeElapsedColumn)
+    console = console or Console(stderr=True)
+    bar = Progress(TextColumn("{task.description:<24}", markup=False), BarColumn(),
+                   MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True,
+                   disable=not console.is_terminal)
+    tasks: dict[str, int] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(stage, total=total)
+        bar.update(tasks[stage], completed=done, total=total)
+
+    with bar:
+        yield progress
