@@ -95,7 +95,7 @@ def export_store(db: str | None, fmt: str, path: str | Path, focus: str | None =
 
 
 def _write_rdflib(g, fmt: str, path: str | Path) -> ExportResult:
-    from htkg.exports import terms as T
+    from htkg.schema import terms as T
     if fmt not in RDF_FORMATS:
         raise QueryError(f"the vocabulary and the shapes are RDF: use --format "
                          f"{', '.join(RDF_FORMATS)}, not {fmt}")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
-from htkg.exports.terms import edge_key
 from htkg.graph.model import KnowledgeGraph
 
 Progress = Callable[[str, int, int], None]
@@ -55,7 +54,7 @@ def graph_from_rows(node_rows: Iterable[dict], rel_rows: Iterable[dict],
         props = {k: v for k, v in (row["props"] or {}).items() if k not in INTERNAL}
         props.setdefault("sources", [])
         rel = schema.relationships.get(rel_type)
-        key = edge_key(rel_type, rel.key if rel else (), props)
+        key = rel.graph_key(props) if rel else f"{rel_type}|"
         kg.g.add_edge(a, b, key=key, type=rel_type, props=props)
     return kg
 

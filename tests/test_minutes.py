@@ -377,17 +377,21 @@ def test_element_lines_point_into_the_file(tiny):
 
 
 # -- reading files ----------------------------------------------------------------
-def test_cp1252_is_read_with_a_warning(tmp_path, tiny):
+def test_cp1252_is_refused_with_its_line(tmp_path, tiny):
+    """One encoding policy for every reader (htkg.textfile): UTF-8 only, no guessing."""
     text = (FIXTURES / "run-together-2015-03-03.txt").read_text(encoding="utf-8")
     path = tmp_path / "windows.txt"
     path.write_bytes(text.replace("– via", "\u2013 via").encode("cp1252"))
-    m = read_minutes(path, tiny)
-    assert m.attendees[8].remote and "cp1252" in m.warnings[0].message
+    with pytest.raises(LoadError) as err:
+        read_minutes(path, tiny)
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if "– via" in t)
+    assert str(err.value).startswith(f"{path}:{line}: not UTF-8 text (byte 0x96): save the "
+                                     f"minutes as plain text in UTF-8")
 
 
 @pytest.mark.parametrize("data, message", [
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20, "binary"),
-    (b"Minutes\n1. Item\n\x81\x8d\x8f\x90\x9d", "neither UTF-8 nor cp1252"),
+    (b"Minutes\n1. Item\n\x81\x8d\x8f\x90\x9d", "not UTF-8 text (byte 0x81)"),
 ])
 def test_binary_or_undecodable_file_is_refused(tmp_path, data, message):
     path = tmp_path / "odd.txt"
@@ -405,8 +409,7 @@ def test_missing_file_is_a_load_error(tmp_path):
 # -- graph records --------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def registry():
-    from htkg.graph.resolver import default_resolver
-    from htkg.loaders.registry import registry_graph
+    from htkg.loaders.registry import default_resolver, registry_graph
     return registry_graph(), default_resolver()
 
 
