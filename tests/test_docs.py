@@ -1,12 +1,22 @@
-"""The docs stay true to the code: doctests run."""
+"""The docs stay true to the code: generated parts current, doctests run."""
 from __future__ import annotations
 
+import importlib.util
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
 NOT_LIBRARY = {"tests", "bench", "docs", "scripts"}
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location("htkg_docs_generate", DOCS / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _library_files() -> list[Path]:
@@ -19,6 +29,22 @@ def _library_files() -> list[Path]:
         if rel.name not in ("conftest.py", "__main__.py"):
             out.append(path)
     return out
+
+
+def test_generated_docs_are_up_to_date():
+    generate = _generator()
+    stale = generate.stale()
+    shown = ", ".join(str(p.relative_to(ROOT)) for p in stale)
+    assert not stale, (f"{shown}: out of date with the code (--help texts, saved queries or "
+                       f"schema); regenerate with: {generate.COMMAND}")
+
+
+def test_every_generated_part_has_a_place_in_the_docs():
+    generate = _generator()
+    found = set()
+    for path in DOCS.glob("*.md"):
+        found |= set(re.findall(r"<!-- generated: ([a-z-]+)", path.read_text(encoding="utf-8")))
+    assert set(generate.PARTS) <= found, f"no marker for {set(generate.PARTS) - found}"
 
 
 # -- doctests -------------------------------------------------------------------------------
