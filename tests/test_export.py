@@ -497,11 +497,3 @@ def test_shapes_alone(tmp_path):
                                                                             Literal(1))}
     assert {HTKG + "name", HTKG + "kind", HTKG + "people", HTKG + "iso2"} <= required
     assert any(True for _ in g.subjects(URIRef(sh + "in"), None))
-
-
-def test_doctests():
-    import doctest
-    import importlib
-    for name in ["htkg.exports", "htkg.schema.terms", "htkg.exports.rdf", "htkg.exports.rdf_graph"]:
-        result = doctest.testmod(importlib.import_module(name))
-        assert result.failed == 0, name

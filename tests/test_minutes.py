@@ -8,7 +8,6 @@ either side of the places where a sentence had to be rejoined.
 from __future__ import annotations
 
 import copy
-import doctest
 import json
 import re
 import sys
@@ -20,8 +19,6 @@ from hypothesis import strategies as st
 
 from htkg.errors import LoadError
 from htkg.graph.records import Edge, Node
-from htkg.loaders.minutes import layout as minutes_layout, parse as minutes_mod
-from htkg.loaders.minutes import people as minutes_people, records as minutes_graph
 from htkg.loaders.minutes import Minutes, format_text, parse_minutes, read_minutes
 from htkg.loaders.minutes.layout import join_fragments
 from htkg.loaders.minutes.people import Names, attendee_entries, person_part
@@ -125,12 +122,6 @@ def assert_clean(m: Minutes):
 
 
 # -- layout helpers ---------------------------------------------------------------
-def test_doctests():
-    for mod in (minutes_mod, minutes_layout, minutes_people, minutes_graph):
-        result = doctest.testmod(mod)
-        assert result.failed == 0, mod.__name__
-
-
 @pytest.mark.parametrize("parts, joined", [
     (["the cross-", "Government work"], "the cross-Government work"),
     (["the traffick-", "ing of adults"], "the trafficking of adults"),

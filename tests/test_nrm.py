@@ -402,11 +402,3 @@ def test_shared_archive_loads_and_reconciles(shared):
     assert {(p["year"], p["quarter"]) for *_, p in kg.edges("REFERRED")} == {
         (2022, 2), (2022, 3), (2022, 4), (2023, 1), (2023, 2), (2023, 3)}
     assert not kg.unresolved
-
-
-def test_doctests():
-    import doctest
-    import importlib
-    for name in ("htkg.loaders.nrm.format", "htkg.loaders.nrm.referrals", "htkg.loaders.nrm.tables"):
-        result = doctest.testmod(importlib.import_module(name))
-        assert result.failed == 0, name
