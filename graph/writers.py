@@ -23,6 +23,7 @@ caller, once, before :meth:`Writer.finish`; writers only write.
 """
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 from collections import defaultdict
@@ -171,8 +172,16 @@ def _disk_full(path: Path, why: str = "") -> StoreError:
 
 
 def _is_disk_full(exc: BaseException) -> bool:
-    text = f"{exc} {getattr(exc, '__cause__', '')}"
-    return "No space left on device" in text or "ENOSPC" in text or "Disk full" in text
+    """Whether an error, or one that led to it, says the disk is full."""
+    seen = 0
+    while exc is not None and seen < 20:
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+            return True
+        text = str(exc)
+        if "No space left on device" in text or "ENOSPC" in text or "Disk full" in text:
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
 
 
 class EmbeddedWriter(Writer):
@@ -199,18 +208,18 @@ class EmbeddedWriter(Writer):
         self._lock = embedded.StoreLock(self.path)
         self._lock.__enter__()
         self._check_space(kg, first=True)
+        self._guarded(lambda: self._start(kg))
+        self.feed(kg)
+
+    def _start(self, kg: KnowledgeGraph) -> None:
         self._generation = embedded.new_generation(self.path)
         self._server = embedded.start_server(self._generation, create=True)
         self._store = _connect(self._server.uri, self._server.user, self._server.password,
                                embedded.DATABASE, str(self.path))
-        try:
-            # The schema's DDL through the driver, as on Neo4j; the data
-            # through the engine's bulk path (graph/bulk.py).
-            create_constraints(self._store, kg)
-        except Neo4jError as exc:
-            raise StoreError(f"writing the embedded store failed: {_driver_message(exc)}") from None
+        # The schema's DDL through the driver, as on Neo4j; the data through the
+        # engine's bulk path (graph/bulk.py).
+        create_constraints(self._store, kg)
         self._writer = BulkWriter(self._server.database(), kg.schema, self.progress)
-        self.feed(kg)
 
     def _check_space(self, kg: KnowledgeGraph, first: bool = False) -> None:
         """Refuse to go on when the disk cannot hold the rest of the build: the
@@ -250,13 +259,18 @@ class EmbeddedWriter(Writer):
         """Run engine work, naming a full disk and the driver's errors in one line."""
         try:
             return work()
-        except StoreError:
+        except StoreError as exc:
+            if _is_disk_full(exc):
+                raise _disk_full(self.path) from None
             raise
         except Neo4jError as exc:
             raise StoreError(f"writing the embedded store failed: {_driver_message(exc)}") from None
         except Exception as exc:
             if _is_disk_full(exc) or free_bytes(self.path) < MARGIN_BYTES:
                 raise _disk_full(self.path) from None
+            if isinstance(exc, OSError):
+                raise StoreError(f"cannot write the store {self.path}: "
+                                 f"{exc.strerror or exc}") from None
             raise
 
     @property
@@ -273,7 +287,11 @@ class EmbeddedWriter(Writer):
             self._generation = None
 
     def close(self) -> None:
+        """Stop the engine and unlock; a generation never published is discarded."""
         self._stop()
+        if self._generation is not None:
+            embedded.discard_generation(self._generation)
+            self._generation = None
         if self._lock is not None:
             self._lock.__exit__(None, None, None)
             self._lock = None
