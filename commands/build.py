@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from htkg.commands.options import db_option, progress_bar, visible
+from htkg.commands.options import TerminalConsole, db_option, progress_bar, visible
 from htkg.errors import QueryError
 from htkg.loaders import BuildReport, build_graph
 from htkg.maps import write_map
@@ -57,7 +57,7 @@ def run_build(paths: list[Path], db: str | None, bundled: bool = True,
     err = Console(stderr=True)
     # Names from the inputs are printed as written: no markup ("[/bold]"), no
     # emoji codes (":x:"), control characters shown escaped (see options.visible).
-    out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
+    out = TerminalConsole(highlight=False, soft_wrap=True, markup=False, emoji=False)
     started = time.perf_counter()
     target = resolve_target(db)
     with contextlib.ExitStack() as stack:
