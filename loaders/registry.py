@@ -19,8 +19,9 @@ from typing import Any, Iterator
 import pycountry
 
 from htkg.errors import LoadError
-from htkg.graph.model import KnowledgeGraph
+from htkg.graph.model import KnowledgeGraph, where
 from htkg.graph.records import Edge, Node, provenance
+from htkg.graph.resolver import invisible_in, shown_form
 from htkg.yamlfile import line_of, read_yaml
 
 LOADER = "registry"
@@ -156,6 +157,55 @@ def country_records() -> Iterator[Node]:
                    provenance(LOADER, f"pycountry:iso3166-1#{alpha2}"))
 
 
+def _odd(name: str) -> list[str]:
+    """Invisible characters and spaces other than U+0020, as U+XXXX."""
+    return invisible_in(name) + [f"U+{ord(c):04X}" for c in name if c.isspace() and c != " "]
+
+
+def _names(props: dict) -> list[str]:
+    return [n for n in [props.get("name"), *(props.get("aliases") or [])] if isinstance(n, str)]
+
+
+def check_lookalikes(kg: KnowledgeGraph, nodes: list[Node]) -> None:
+    """Refuse a new entry (an id not yet in the graph) whose name or alias shows the
+    same as a name or alias of another entity of its label: written the same, or
+    differing only by characters that do not show (a zero-width space, a soft
+    hyphen, a bidi mark, a no-break space). It would pass for that body in every
+    listing while being a second one, and make its name mean two bodies.
+    """
+    labels = {n.label for n in nodes}
+    seen: dict[tuple[str, str], tuple[str, str, str]] = {}   # (label, shown) -> name, id, where
+    for node_id, label, props in kg.nodes():
+        if label in labels:
+            for name in _names(props):
+                seen.setdefault((label, shown_form(name)),
+                                (name, node_id, (props.get("sources") or [""])[0]))
+    for node in nodes:
+        if node.id in kg.g:
+            continue        # more about a body already there: merged, not a new body
+        for name in _names(node.props):
+            other = seen.get((node.label, shown_form(name)))
+            if other is not None and other[1] != node.id:
+                raise _lookalike(node, name, *other)
+        for name in _names(node.props):
+            seen.setdefault((node.label, shown_form(name)), (name, node.id, node.source))
+
+
+def _lookalike(node: Node, name: str, old_name: str, old_id: str, old_source: str) -> LoadError:
+    file, line = where(node.source)
+    old_file, old_line = where(old_source)
+    at = f", {old_file}:{old_line}" if old_line else (f", {old_file}" if old_file else "")
+    if name == old_name:
+        how = f"name '{name}' is already a name of {old_id}{at}"
+    else:
+        odd = sorted(set(_odd(name)) ^ set(_odd(old_name)))
+        how = (f"name {ascii(name)} differs from '{old_name}' ({old_id}{at}) only by "
+               f"characters that do not show ({', '.join(odd) or 'spacing'})")
+    return LoadError(f"{node.label} '{node.id}': {how}; to add to that body use its id "
+                     f"'{old_id}', else give this one a name of its own, written plainly",
+                     file, line)
+
+
 def registry_files(directory: Path = REGISTRY_DIR) -> list[Path]:
     return sorted(directory.glob("*.yaml"))
 
@@ -168,6 +218,7 @@ def load_registry(kg: KnowledgeGraph, files: list[Path] | None = None,
         kg.add_all(country_records())
     parsed = [file_records(f) for f in files]
     for nodes, _ in parsed:
+        check_lookalikes(kg, nodes)
         kg.add_all(nodes)
     for _, edges in parsed:
         kg.add_all(edges)
@@ -194,6 +245,7 @@ def load(path: Path, ctx) -> "FileReport":
     from htkg.loaders import FileReport
     before = ctx.kg.size()
     nodes, edges = file_records(path)
+    check_lookalikes(ctx.kg, nodes)
     ctx.kg.add_all(nodes)
     ctx.kg.add_all(edges)
     after = ctx.kg.size()
