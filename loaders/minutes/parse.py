@@ -30,7 +30,8 @@ from pathlib import Path
 
 from htkg.errors import LoadError
 from htkg.loaders.minutes import layout
-from htkg.loaders.minutes.people import Names, attendee_entries, person_part, split_owners
+from htkg.loaders.minutes.people import (Names, attendee_entries, person_part, seat_of,
+                                         split_owners)
 
 _MONTHS = {m: i for i, m in enumerate(
     "jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
@@ -311,7 +312,11 @@ def _attendee_line(line: layout.Line, names: Names, out: list[Attendee], warn: l
         if not org and not name:
             warn.append(ParseWarning(line.no, f"could not read an attendee in {line.text[:40]!r}"))
             continue
-        org_id = names.org(org, line.no) if org else None
+        org_id = None
+        if org:
+            org_id, why = names.org_beside(org, seat_of(name, behalf), line.no)
+            if why:
+                warn.append(ParseWarning(line.no, why))
         out.append(Attendee(org or None, org_id, name, official, behalf,
                             "chair" if chair else None, remote, line.no))
 
