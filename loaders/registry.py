@@ -167,11 +167,12 @@ def _names(props: dict) -> list[str]:
 
 
 def check_lookalikes(kg: KnowledgeGraph, nodes: list[Node]) -> None:
-    """Refuse a new entry (an id not yet in the graph) whose name or alias shows the
-    same as a name or alias of another entity of its label: written the same, or
-    differing only by characters that do not show (a zero-width space, a soft
-    hyphen, a bidi mark, a no-break space). It would pass for that body in every
-    listing while being a second one, and make its name mean two bodies.
+    """Refuse a new entry (an id not yet in the graph) whose name or alias differs
+    from a name or alias of another entity of its label only by characters that do
+    not show (a zero-width space, a soft hyphen, a bidi mark, a no-break space): it
+    would pass for that body in every listing while being a second one. A name
+    written exactly the same is a homonym (two people called Sam Carter), which
+    resolution then asks about ("could mean several").
     """
     labels = {n.label for n in nodes}
     seen: dict[tuple[str, str], tuple[str, str, str]] = {}   # (label, shown) -> name, id, where
@@ -185,7 +186,7 @@ def check_lookalikes(kg: KnowledgeGraph, nodes: list[Node]) -> None:
             continue        # more about a body already there: merged, not a new body
         for name in _names(node.props):
             other = seen.get((node.label, shown_form(name)))
-            if other is not None and other[1] != node.id:
+            if other is not None and other[1] != node.id and other[0] != name:
                 raise _lookalike(node, name, *other)
         for name in _names(node.props):
             seen.setdefault((node.label, shown_form(name)), (name, node.id, node.source))
@@ -195,12 +196,9 @@ def _lookalike(node: Node, name: str, old_name: str, old_id: str, old_source: st
     file, line = where(node.source)
     old_file, old_line = where(old_source)
     at = f", {old_file}:{old_line}" if old_line else (f", {old_file}" if old_file else "")
-    if name == old_name:
-        how = f"name '{name}' is already a name of {old_id}{at}"
-    else:
-        odd = sorted(set(_odd(name)) ^ set(_odd(old_name)))
-        how = (f"name {ascii(name)} differs from '{old_name}' ({old_id}{at}) only by "
-               f"characters that do not show ({', '.join(odd) or 'spacing'})")
+    odd = sorted(set(_odd(name)) ^ set(_odd(old_name)))
+    how = (f"name {ascii(name)} differs from '{old_name}' ({old_id}{at}) only by "
+           f"characters that do not show ({', '.join(odd) or 'spacing'})")
     return LoadError(f"{node.label} '{node.id}': {how}; to add to that body use its id "
                      f"'{old_id}', else give this one a name of its own, written plainly",
                      file, line)
