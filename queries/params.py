@@ -388,6 +388,8 @@ def check(query, given: dict[str, Any]) -> None:
                                  f"{TYPES[p.type].help}); give it as -p {p.name}=VALUE")
         elif TYPES[p.type].static:
             convert(p, value, None)
+        elif isinstance(value, str) and _has_surrogate(value):   # before any store opens
+            raise QueryError(f"parameter '{p.name}' ({p.type}): {_surrogate_problem(value)}")
 
 
 def _missing(value: Any) -> bool:
