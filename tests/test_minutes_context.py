@@ -155,3 +155,19 @@ def test_built_minutes_link_the_placed_bodies_and_list_the_rest(tmp_path):
     phantom = cypher_json(db, "MATCH (p:Person) WHERE p.name IN ['MP', 'KC', 'QC', 'MLA'] "
                               "RETURN p.id AS id")
     assert phantom == []
+
+
+def test_a_stray_carriage_return_does_not_start_a_line(tmp_path):
+    """A terminal shows 'Royal Mail   Official' over the start of line 5; htkg reads
+    line numbers as an editor does, and reports the line rather than guess."""
+    from hostile import write
+    path = write(tmp_path / "line-ends-2020-05-05.txt",
+                 "Working Group on Line Ends\n5 May 2020\n\nAttendees:\n"
+                 "Home Office   Ann Vale MP CHAIR\rRoyal Mail   Official\nNCA   Official\n\n"
+                 "1. Welcome\n1.1 The Chair welcomed members.\nActions: None\n")
+    data = review(path)
+    assert people(data["attendees"]) == [("NCA", "national-crime-agency", None, None)]
+    assert data["warnings"] == [{"line": 5, "message": "unreadable attendee line: "
+                                 "'Home Office   Ann Vale MP CHAIR\\rRoyal Ma'"}]
+    assert data["items"][0]["paragraphs"] == [{"number": "1.1",
+                                               "text": "The Chair welcomed members."}]
