@@ -99,8 +99,8 @@ def progress_bar(console=None) -> Iterator[Callable[[str, int, int], None]]:
     tasks: dict[str, int] = {}
 
     def progress(stage: str, done: int, total: int) -> None:
-        if stage not in tasks:
-            tasks[stage] = bar.add_task(stage, total=total)
+        if stage not in tasks:   # a stage may name an input file: shown escaped
+            tasks[stage] = bar.add_task(visible(stage), total=total)
         bar.update(tasks[stage], completed=done, total=total)
 
     with bar:

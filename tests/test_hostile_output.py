@@ -213,3 +213,18 @@ def test_build_summary_and_build_errors_escape_names_paths_and_values(tmp_path):
     result = run("build", minutes, "--db", db, "--no-map")
     no_raw_control(result.output)
     assert "Traceback" not in result.output
+
+
+def test_progress_bars_name_a_hostile_file_escaped():
+    """The bars are drawn on a terminal only; their stage may name an input file."""
+    from rich.console import Console
+
+    from htkg.commands.options import progress_bar
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=100)
+    with progress_bar(console) as progress:
+        progress(f"reading {ESC}]0;pwned\x07{ESC}[2Jnrm.csv", 1, 2)
+        progress(f"reading {ESC}]0;pwned\x07{ESC}[2Jnrm.csv", 2, 2)
+    drawn = screen.getvalue()
+    assert "reading \\x1b]0;pwned\\x07\\x1b[2Jnrm.csv" in drawn
+    assert f"{ESC}]0;pwned" not in drawn and f"{ESC}[2J" not in drawn and "\x07" not in drawn
