@@ -314,7 +314,8 @@ def write_neo4j_csv(kg: KnowledgeGraph, folder: str | Path,
                     if changed:
                         restore.append(
                             f"MATCH (:`{la}` {{id: {_literal(a)}}})-[r:`{rel_type}`]->"
-                            f"(:`{lb}` {{id: {_literal(b)}}}) WHERE r.key = {_literal(written_key)} "
+                            f"(:`{lb}` {{id: {_literal(b)}}}) "
+                            f"WHERE r.key = {_literal(written_key)} "
                             "SET " + ", ".join(f"r.`{k}` = {_literal(v)}" for k, v in changed)
                             + ";\n")
             rel_files.append(name)

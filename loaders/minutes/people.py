@@ -168,7 +168,7 @@ def short_form(name: str) -> str | None:
     """The body's words when a name is a short form that needs its nation
     ("the Executive", "the Department of Justice"), else None.
 
-    >>> short_form("the Executive"), short_form("The Department of Justice"), short_form("Home Office")
+    >>> short_form("the Executive"), short_form("The Department of Justice"), short_form("HMRC")
     ('Executive', 'Department of Justice', None)
     """
     words = name.split()
