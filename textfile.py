@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import gzip
 import lzma
+import re
+import unicodedata
 from pathlib import Path
 
 from htkg.errors import LoadError
@@ -24,6 +26,11 @@ COMPRESSED = {".gz": gzip.open, ".xz": lzma.open}
 #: The most bytes read from one file (after decompression).
 MAX_BYTES = 2 * 2**30
 HEAD_BYTES = 8192
+
+#: Characters that break or hide a line (C0 controls but tab, DEL, the C1
+#: range, and the Unicode line and paragraph separators): no header or name
+#: a person writes holds one.
+UNSAFE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def plain_name(path: str | Path) -> str:
@@ -123,3 +130,33 @@ def read_utf8(path: str | Path, shown: str, what: str, fix: str) -> str:
     ("save the file as UTF-8").
     """
     return decode_utf8(read_bytes(path, shown), shown, what, fix)
+
+def split_lines(text: str) -> list[str]:
+    """The lines of a user's text as an editor shows them: split at ``\\n`` only,
+    a ``\\r`` before it dropped (a final line end starts no line, as with
+    ``str.splitlines``).
+
+    ``str.splitlines`` also breaks at U+2028, U+2029, U+0085 and U+001C-U+001E,
+    which editors and terminals do not show as line ends: text after one of
+    them would be read as a line of its own while looking like part of the
+    line before (code hidden in a comment). Those characters stay in the line,
+    where a reader can refuse them.
+
+    >>> split_lines("a\\r\\nb\\u2028c\\x1ed\\n")
+    ['a', 'b\\u2028c\\x1ed']
+    """
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
+def char_name(char: str) -> str:
+    """What an unsafe character is, for a message.
+
+    >>> char_name("\\x1e"), char_name("\\u2028")
+    ('control character U+001E', 'line separator U+2028')
+    """
+    kind = {"Zl": "line separator", "Zp": "paragraph separator"}.get(
+        unicodedata.category(char), "control character")
+    return f"{kind} U+{ord(char):04X}"

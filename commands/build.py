@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 import htkg
-from htkg.commands.options import db_option, progress_bar, visible
+from htkg.commands.options import TerminalConsole, db_option, progress_bar, visible
 from htkg.output import render
 
 
@@ -45,7 +45,7 @@ def run_build(paths: list[Path], db: str | None, bundled: bool = True,
         raise click.UsageError("nothing to build: give PATHS, or leave out --no-bundled")
     # Names from the inputs are printed as written: no markup ("[/bold]"), no
     # emoji codes (":x:"), control characters shown escaped (see options.visible).
-    out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
+    out = TerminalConsole(highlight=False, soft_wrap=True, markup=False, emoji=False)
     with progress_bar(Console(stderr=True)) as progress:
         result = htkg.build(paths, db, bundled=bundled, period=period, progress=progress,
                             overview=map_path)

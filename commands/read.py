@@ -40,7 +40,7 @@ def show(entity: str, db: str | None) -> None:
     from htkg.graph.inspect import describe
     from htkg.graph.store import open_store
     with open_store(db) as store:
-        click.echo(describe(store, entity))
+        emit(describe(store, entity))
 
 
 @click.command()

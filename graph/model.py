@@ -24,6 +24,7 @@ from typing import Any, Iterable, Iterator
 import networkx as nx
 
 from htkg.errors import LoadError
+from htkg.graph.lookalike import LookalikeIndex
 from htkg.graph.records import Edge, Node, Provenance
 from htkg.graph.table import RelationshipTable, cached
 from htkg.schema.model import Schema, load_schema
@@ -64,6 +65,8 @@ class KnowledgeGraph:
     notes: list[str] = field(default_factory=list)
     # Relationship types the schema marks compact, by type (graph/table.py).
     tables: dict[str, RelationshipTable] = field(default_factory=dict)
+    # Every entity's names as shown, so that a lookalike body is refused (graph/lookalike.py).
+    lookalikes: LookalikeIndex = field(default_factory=LookalikeIndex, repr=False)
 
     # -- adding -----------------------------------------------------------
     def add(self, record: Node | Edge) -> None:
@@ -124,6 +127,7 @@ class KnowledgeGraph:
         existing = self.g.nodes.get(node.id)
         what = f"{node.label} '{node.id}'"
         props = self._clean(node, label.properties, what, new=existing is None)
+        self.lookalikes.check(node, new=existing is None)
         if existing is None:
             props.setdefault("aliases", [])
             props["sources"] = [node.source] if node.source else []

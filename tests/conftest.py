@@ -46,6 +46,19 @@ def registry_store(tmp_path_factory) -> str:
     return str(db)
 
 
+@pytest.fixture(scope="session")
+def formula_store(tmp_path_factory) -> str:
+    """An embedded store of the bundled registry and fixtures/hostile/formula-bodies.yaml:
+    names that start like spreadsheet formulas, aliases holding every array delimiter."""
+    from click.testing import CliRunner
+    from htkg.cli import main
+    db = tmp_path_factory.mktemp("formula-store") / "store"
+    result = CliRunner().invoke(main, ["build", str(FIXTURES / "hostile" / "formula-bodies.yaml"),
+                                       "--db", str(db), "--no-map"])
+    assert result.exit_code == 0, result.output
+    return str(db)
+
+
 @contextlib.contextmanager
 def serving(db: Path, cache: Path, *options: str, env: dict | None = None):
     """`htkg serve` on ``db`` (with more ``options`` and ``env``) in a separate
