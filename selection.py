@@ -37,13 +37,15 @@ MAX_NODES = 5000
 SUMMED, SUMMARY = "REFERRED", "REFERRED_QUARTER"
 
 _NODE = "labels(n) AS labels, properties(n) AS props"
-_REL = "a.id AS a, type(r) AS type, b.id AS b, properties(r) AS props"
+# A row per two ends and type lists each relationship: fewer rows to decode.
+_REL = ("a.id AS a, type(r) AS type, b.id AS b, collect(elementId(r)) AS e, "
+        "collect(properties(r)) AS props")
 ALL_NODES = f"MATCH (n) RETURN {_NODE}"
 ALL_RELATIONSHIPS = f"MATCH (a)-[r]->(b) RETURN {_REL}"
 _NODES_BY_ID = f"MATCH (n) WHERE n.id IN $ids RETURN {_NODE}"
-_RELS_AMONG = f"MATCH (a)-[r]->(b) WHERE a.id IN $ids AND b.id IN $ids RETURN elementId(r) AS e, {_REL}"
+_RELS_AMONG = f"MATCH (a)-[r]->(b) WHERE a.id IN $ids AND b.id IN $ids RETURN {_REL}"
 _RELS_TOUCHING = ("MATCH (a)-[r]->(b) WHERE (a.id IN $t AND b.id IN $ids) OR (b.id IN $t AND "
-                  f"a.id IN $ids) RETURN elementId(r) AS e, {_REL}")
+                  f"a.id IN $ids) RETURN {_REL}")
 _STAR = ("MATCH (n {id: $id})-[r]-(m) RETURN elementId(r) AS e, type(r) AS type, "
          "startNode(r).id = $id AS outgoing, m.id AS other, m.name AS other_name, "
          "properties(r) AS props ORDER BY type, other_name")
@@ -141,9 +143,10 @@ def _add_entities(nodes: dict[str, Entity], rows: Iterable[dict]) -> dict[str, E
 
 
 def _relationships(rows: Iterable[dict], nodes: dict[str, Entity]) -> list[Relationship]:
-    """The relationships of ``rows`` with both ends among ``nodes``."""
-    return [Relationship(r["a"], r["type"], r["b"], r["props"] or {}, r.get("e"))
-            for r in rows if r["a"] in nodes and r["b"] in nodes]
+    """The relationships listed in ``rows`` (see ``_REL``) with both ends among ``nodes``."""
+    return [Relationship(r["a"], r["type"], r["b"], props or {}, e)
+            for r in rows if r["a"] in nodes and r["b"] in nodes
+            for e, props in zip(r["e"], r["props"])]
 
 
 def _with_totals(rels: list[Relationship], beside: list[Relationship] = ()) -> list[Relationship]:
@@ -376,9 +379,8 @@ def _check_combination(focus, query, params) -> None:
 def check(*, focus: str | None = None, query: str | None = None, params: dict | None = None,
           kinds: Iterable[str] = (), labels: Iterable[str] = (),
           queries_dirs: Iterable[str | Path] = ()) -> None:
-    """Fail early, before a store opens (an embedded open takes seconds): options
-    that do not go together, unknown kinds or labels, an unknown saved query,
-    unknown or missing parameters and values of types that need no store."""
+    """Fail before a store opens (an embedded open takes seconds) on options that
+    clash, unknown kinds, labels or query, and parameters checkable without a store."""
     _check_combination(focus, query, params)
     normalise_filters(labels, kinds)
     if query:
