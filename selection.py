@@ -29,12 +29,13 @@ import neo4j.graph as ng
 from htkg.errors import QueryError
 from htkg.graph.lookup import Lookup
 from htkg.graph.store import plain
+from htkg.graph.summary import TYPE as SUMMARY
 from htkg.queries import bind, load_catalogue, user_dirs
 from htkg.queries.params import anchors as named_entities, check as check_params, kinds as org_kinds
 from htkg.schema.model import load_schema
 
 MAX_NODES = 5000
-SUMMED, SUMMARY = "REFERRED", "REFERRED_QUARTER"
+SUMMED = "REFERRED"  # what the quarterly totals (SUMMARY) sum
 
 _NODE = "labels(n) AS labels, properties(n) AS props"
 # A row per two ends and type lists each relationship: fewer rows to decode.
@@ -129,8 +130,7 @@ def _too_large(n: int, what: str) -> QueryError:
 
 # -- reading ------------------------------------------------------------------------
 def _label(labels: list[str]) -> str:
-    known = [label for label in labels if label in load_schema().labels]
-    return (known or sorted(labels) or ["Node"])[0]
+    return ([x for x in labels if x in load_schema().labels] or sorted(labels) or ["Node"])[0]
 
 
 def _add_entities(nodes: dict[str, Entity], rows: Iterable[dict]) -> dict[str, Entity]:
