@@ -25,7 +25,7 @@ def minutes(file: Path, fmt: str) -> None:
 
         htkg minutes ../shared/seeds/idmg-minutes-2013-03-11.txt --format json
     """
-    from htkg.graph.resolver import default_resolver
+    from htkg.loaders.registry import default_resolver
     from htkg.loaders.minutes import format_text, read_minutes
     parsed = read_minutes(file, resolve=default_resolver())
     if fmt == "json":

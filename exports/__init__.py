@@ -2,7 +2,7 @@
 
 - :mod:`htkg.exports.read`: the stored graph (embedded or Neo4j) as a
   :class:`~htkg.graph.model.KnowledgeGraph`.
-- :mod:`htkg.exports.terms`: the project namespace and the schema's names
+- :mod:`htkg.schema.terms`: the project namespace and the schema's names
   as IRIs (one class per label, one property per relationship type and per
   property).
 - :mod:`htkg.exports.rdf`: KnowledgeGraph -> RDF (Turtle, JSON-LD,

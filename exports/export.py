@@ -15,13 +15,14 @@ from typing import Callable
 
 from htkg import selection
 from htkg.errors import QueryError
-from htkg.exports import FORMATS, RDF_FORMATS, interchange, rdf, terms as T
+from htkg.exports import FORMATS, RDF_FORMATS, interchange, rdf
 from htkg.exports.files import atomic_text
 from htkg.exports.read import graph_of
 from htkg.exports.shacl import shapes_graph
 from htkg.exports.vocabulary import vocabulary_graph
 from htkg.graph.model import KnowledgeGraph
 from htkg.graph.store import open_store
+from htkg.schema import terms as T
 
 Progress = Callable[[str, int, int], None]
 RDFLIB_FORMATS = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt"}

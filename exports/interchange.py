@@ -31,7 +31,6 @@ from typing import Any, Callable
 import networkx as nx
 
 from htkg.exports.files import atomic_folder, atomic_text, temporary_path
-from htkg.exports.terms import edge_key
 from htkg.graph.model import KnowledgeGraph
 
 Progress = Callable[[str, int, int], None]
@@ -255,7 +254,7 @@ def write_neo4j_csv(kg: KnowledgeGraph, folder: str | Path,
                 for a, b, props in rows:
                     # the key htkg's writer merges on (empty for types without key
                     # properties, written "" so that it is stored, not left out)
-                    key = edge_key(rel_type, rel.key if rel else (), props).split("|", 1)[1]
+                    key = rel.key_of(props) if rel else ""
                     cells = [_cell(props.get(k), delimiter) for k, _ in cols]
                     multiline = multiline or any("\n" in c or "\r" in c for c in cells)
                     f.write(_row([a, b, rel_type, key, *cells], forced=3))

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from htkg.exports.terms import edge_key
 from htkg.graph.model import KnowledgeGraph
 from htkg.selection import Selection, everything
 
@@ -39,7 +38,7 @@ def graph_of(sel: Selection, kg: KnowledgeGraph | None = None) -> KnowledgeGraph
         props = {k: v for k, v in stored.items() if k not in INTERNAL}
         props.setdefault("sources", [])
         rel = schema.relationships.get(rel_type)
-        key = edge_key(rel_type, rel.key if rel else (), props)
+        key = rel.graph_key(props) if rel else f"{rel_type}|"
         kg.g.add_edge(a, b, key=key, type=rel_type, props=props)
     kg.notes.extend(sel.notes)
     return kg

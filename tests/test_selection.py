@@ -19,7 +19,8 @@ from click.testing import CliRunner
 from htkg.cli import main
 from htkg.errors import QueryError, ResolveError
 from htkg.graph.lookup import Lookup
-from htkg.graph.store import open_store, write_store
+from htkg.graph.store import open_store
+from htkg.graph.writers import write_store
 from htkg.maps.subgraph import map_of
 from htkg.queries import bind, load_catalogue
 from htkg.queries.params import TYPES, anchors

@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from htkg import textfile
 from htkg.errors import LoadError
 from htkg.loaders.minutes import layout
 from htkg.loaders.minutes.people import Names, attendee_entries, person_part, split_owners
@@ -153,35 +154,23 @@ class Minutes:
 
 
 def read_minutes(path: str | Path, resolve=None) -> Minutes:
-    """Read a file of minutes: UTF-8, or cp1252 with a warning.
+    """Read a file of minutes (UTF-8 text, see :mod:`htkg.textfile`; ``.gz`` and
+    ``.xz`` too).
 
-    A binary or undecodable file raises :class:`~htkg.errors.LoadError`
-    naming the file.
+    A binary or non-UTF-8 file raises :class:`~htkg.errors.LoadError` naming
+    the file (and the line of the first bad byte).
     """
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise LoadError(f"cannot read the file: {exc.strerror}", str(path)) from None
+    shown = str(path)
+    raw = textfile.read_bytes(path, shown)
     controls = sum(b < 32 and b not in (9, 10, 12, 13) for b in raw[:4096])
     if b"\x00" in raw[:4096] or controls > 0.05 * max(1, len(raw[:4096])):
         raise LoadError("this is a binary file, not minutes as text: give the minutes as plain "
                         "text (copy the text out of a PDF or Word file and save it as UTF-8)",
-                        str(path))
-    note = None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = raw.decode("cp1252")
-        except UnicodeDecodeError as exc:
-            raise LoadError(f"the text is neither UTF-8 nor cp1252 (byte {exc.start})",
-                            str(path)) from None
-        note = ParseWarning(None, "the file is not UTF-8; read it as cp1252 (Windows)")
-    minutes = parse_minutes(text, str(path), resolve)
-    if note:
-        minutes.warnings.insert(0, note)
-    return minutes
+                        shown)
+    text = textfile.decode_utf8(raw, shown, "minutes as text",
+                                "save the minutes as plain text in UTF-8 (in Notepad or Word, "
+                                "choose the UTF-8 encoding when saving)")
+    return parse_minutes(text, shown, resolve)
 
 
 def parse_minutes(text: str, file: str = "<text>", resolve=None) -> Minutes:
