@@ -18,6 +18,8 @@
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 RDF_FORMATS = ("turtle", "jsonld", "ntriples")
 FORMATS = (*RDF_FORMATS, "graphml", "gexf", "json", "neo4j-csv")
 
@@ -33,5 +35,4 @@ def format_for(path) -> str | None:
     >>> format_for("graph.ttl"), format_for("g.jsonld"), format_for("out")
     ('turtle', 'jsonld', None)
     """
-    from pathlib import Path
     return SUFFIXES.get(Path(path).suffix.lower())

@@ -2,10 +2,11 @@
 the value the Cypher receives.
 
 Each type is a small object with ``name``, ``help`` (what it accepts),
+``entity`` and ``label`` (whether, and of which label, it names an entity),
 ``static`` (True when it needs no store) and ``convert(value, lookup)``.
 Entity types (``entity``, ``organisation``, ``person``, ``sector``,
-``meeting``, ``country``) resolve names through the entities of the open
-store, so a query reads ids and never guesses. A value that means nothing,
+``meeting``, ``country``) resolve names through the open store's resolver
+(:mod:`htkg.graph.lookup`), so a query reads ids and never guesses. A value that means nothing,
 or several things, is a :class:`~htkg.errors.ResolveError` that lists the
 closest matches.
 
@@ -16,16 +17,17 @@ closest matches.
 """
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import json
 import re
-import weakref
 from dataclasses import dataclass
 from typing import Any, Callable
 
 from htkg.errors import QueryError, ResolveError
-from htkg.graph.resolver import Resolver, normalise
+from htkg.graph.lookup import Lookup
+from htkg.graph.resolver import normalise
+from htkg.loaders.nationality import country_code, default_resolver as nationalities
+from htkg.schema.model import load_schema
 
 #: The four UK nations: subdivision code, Country id, and the words people use.
 NATIONS = {
@@ -39,7 +41,6 @@ _NATION_WORDS = {normalise(w): code for code, (cid, words) in NATIONS.items()
                  for w in [code, cid, *words]}
 _TRUE = {"true", "yes", "y", "1", "on"}
 _FALSE = {"false", "no", "n", "0", "off"}
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _text(value: Any) -> str:
@@ -148,89 +149,26 @@ def _fail(message: str) -> QueryError:
     return QueryError(message)
 
 
-# -- entity lookup over the open store ------------------------------------------
-_ENTITIES = ("MATCH (n) RETURN n.id AS id, labels(n)[0] AS label, n.name AS name, "
-             "n.aliases AS aliases, n.date AS date")
-
-
-class Lookup:
-    """Entities of one open store, read once and kept while the store is open."""
-
-    _cache: "weakref.WeakKeyDictionary[Any, Lookup]" = weakref.WeakKeyDictionary()
-
-    def __init__(self, store: Any):
-        self.store = store
-        self._resolver: Resolver | None = None
-        self._dates: dict[str, list[str]] = {}
-
-    @classmethod
-    def of(cls, store: Any) -> "Lookup":
-        try:
-            return cls._cache[store]
-        except (KeyError, TypeError):
-            lookup = cls(store)
-            try:
-                cls._cache[store] = lookup
-            except TypeError:  # pragma: no cover - stores are weak-referenceable
-                pass
-            return lookup
-
-    @property
-    def resolver(self) -> Resolver:
-        if self._resolver is None:
-            if self.store is None:
-                raise QueryError("this parameter names an entity and needs an open store")
-            r = Resolver()
-            for row in self.store.read(_ENTITIES).rows:
-                r.add(row["id"], row["label"],
-                      [row["name"] or "", row["id"], *(row["aliases"] or [])])
-                if row["label"] == "Meeting" and row["date"]:
-                    self._dates.setdefault(str(row["date"]), []).append(row["id"])
-            self._resolver = r
-        return self._resolver
-
-    def entity(self, text: str, label: str | None) -> str:
-        from htkg.graph.inspect import resolve_entity
-        r = self.resolver
-        if label == "Meeting" and _ISO_DATE.match(text.strip()):
-            ids = sorted(self._dates.get(text.strip(), []))
-            if len(ids) == 1:
-                return ids[0]
-            if ids:
-                raise ResolveError(f"several meetings on {text.strip()}: {', '.join(ids)}; "
-                                   f"give the id", ids)
-            near = sorted(self._dates, key=lambda d: abs(_days(d) - _days(text.strip())))[:5]
-            shown = [f"{d} ({', '.join(self._dates[d])})" for d in near]
-            raise ResolveError(f"no meeting on {text.strip()}"
-                               + (f"; meetings nearest that date: {'; '.join(shown)}"
-                                  if shown else "; the graph holds no meetings"), shown)
-        try:
-            return resolve_entity(r, text, label)
-        except ResolveError:
-            if label is None and not r.resolve_all(text):
-                from htkg.loaders.nationality import country_code
-                code = country_code(text)
-                if code and f"country-{code.lower()}" in r:
-                    return f"country-{code.lower()}"
-            raise
-
-
-def _days(iso: str) -> int:
-    try:
-        return dt.date.fromisoformat(iso).toordinal()
-    except ValueError:
-        return 0
-
-
 # -- the types ---------------------------------------------------------------------
 @dataclass(frozen=True)
 class ParamType:
-    """One parameter type: what it accepts and how it converts a value."""
+    """One parameter type: what it accepts and how it converts a value.
+
+    ``entity`` types name an entity of the store (of ``label``, or of any
+    label when ``label`` is None): their values are resolved through the
+    open store, and the entities they name anchor a map of the query.
+    """
 
     name: str
     help: str
     convert_fn: Callable[[Any, "Lookup | None"], Any]
-    static: bool = True
+    entity: bool = False
+    label: str | None = None
+
+    @property
+    def static(self) -> bool:
+        """True when a value converts without a store."""
+        return not self.entity
 
     def convert(self, value: Any, lookup: "Lookup | None") -> Any:
         return self.convert_fn(value, lookup)
@@ -281,7 +219,6 @@ def _nation(value: Any, _lookup) -> str:
 
 def kinds() -> tuple[str, ...]:
     """The Organisation kinds the schema allows."""
-    from htkg.schema.model import load_schema
     return load_schema().labels["Organisation"].properties["kind"].values
 
 
@@ -301,13 +238,25 @@ def _entity(label: str | None) -> Callable[[Any, Lookup | None], str]:
     def convert(value: Any, lookup: Lookup | None) -> str:
         if lookup is None:
             raise _fail("this parameter names an entity and needs an open store")
-        return lookup.entity(_text(value).strip(), label)
+        text = _text(value).strip()
+        try:
+            return lookup.entity(text, label)
+        except ResolveError:
+            # Any entity: a country may also be named by its ISO code or demonym.
+            if label is None and not lookup.resolver.resolve_all(text):
+                code = country_code(text)
+                if code and f"country-{code.lower()}" in lookup.resolver:
+                    return f"country-{code.lower()}"
+            raise
     return convert
+
+
+def _entity_type(name: str, help: str, label: str | None) -> ParamType:
+    return ParamType(name, help, _entity(label), entity=True, label=label)
 
 
 def _country(value: Any, lookup: Lookup | None) -> str:
     """A Country id from a name, ISO code, demonym or UK nation."""
-    from htkg.loaders.nationality import country_code, default_resolver as nationalities
     if lookup is None:
         raise _fail("a country parameter needs an open store")
     text = _text(value).strip()
@@ -344,15 +293,12 @@ TYPES: dict[str, ParamType] = {t.name: t for t in [
                         "('Scotland', 'Welsh')", _nation),
     ParamType("kind", "an organisation kind (department, ngo, local_authority...)", _kind),
     ParamType("country", "a country name, ISO code or demonym ('Nigeria', 'NG', 'Nigerian'), "
-                         "or a UK nation", _country, static=False),
-    ParamType("entity", "the id, name or alias of any entity", _entity(None), static=False),
-    ParamType("organisation", "an organisation's id, name or alias ('FCO')",
-              _entity("Organisation"), static=False),
-    ParamType("person", "a person's id, name or alias", _entity("Person"), static=False),
-    ParamType("sector", "a sector's id, name or alias ('agriculture')", _entity("Sector"),
-              static=False),
-    ParamType("meeting", "a meeting's id, name or date (2013-03-11)", _entity("Meeting"),
-              static=False),
+                         "or a UK nation", _country, entity=True, label="Country"),
+    _entity_type("entity", "the id, name or alias of any entity", None),
+    _entity_type("organisation", "an organisation's id, name or alias ('FCO')", "Organisation"),
+    _entity_type("person", "a person's id, name or alias", "Person"),
+    _entity_type("sector", "a sector's id, name or alias ('agriculture')", "Sector"),
+    _entity_type("meeting", "a meeting's id, name or date (2013-03-11)", "Meeting"),
 ]}
 
 
@@ -410,3 +356,9 @@ def bind(query, given: dict[str, Any], store: Any = None) -> dict[str, Any]:
         value = p.default if _missing(given.get(p.name)) else given[p.name]
         out[p.name] = None if value is None else convert(p, value, lookup)
     return out
+
+
+def anchors(query, bound: dict[str, Any]) -> list[str]:
+    """The entity ids that ``query``'s bound parameters name, in declaration order."""
+    return [bound[p.name] for p in query.params
+            if TYPES[p.type].entity and isinstance(bound.get(p.name), str)]

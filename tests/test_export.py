@@ -400,7 +400,7 @@ def test_focus_exports_a_neighbourhood(export_store, tmp_path):
 
 
 def test_saved_query_exports_what_it_returns(export_store, tmp_path):
-    pytest.importorskip("htkg.maps.saved", reason="saved queries for maps are not in yet")
+    pytest.importorskip("htkg.selection", reason="saved queries for maps are not in yet")
     path = tmp_path / "al.jsonld"
     result = run("export", "-o", path, "--query", "country-links", "-p", "country=Albania",
                  "--db", export_store)
