@@ -13,7 +13,8 @@ from htkg.errors import LoadError
 from htkg.graph.model import Unresolved
 from htkg.graph.records import provenance
 from htkg.loaders.base import Note, Record, RowsRead, Source
-from htkg.loaders.minutes.parse import Minutes, format_text, parse_minutes, read_minutes
+from htkg.loaders.minutes.parse import Minutes, parse_minutes, read_minutes
+from htkg.loaders.minutes.text import format_text
 from htkg.loaders.minutes.records import minutes_records
 
 NAME = "minutes"
