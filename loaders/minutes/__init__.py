@@ -49,7 +49,7 @@ def read(source: Source, ctx) -> Iterable[Record]:
     yield RowsRead(len(minutes.items))
     yield from minutes_records(minutes, source.path, resolver)
     for name, line in minutes.unresolved:
-        yield Unresolved(name, "organisation or person", provenance(NAME, source.path.name, line=line))
+        yield Unresolved(name, "organisation or person", provenance(NAME, source.name, line=line))
     yield Note(f"{minutes.title or 'untitled'} {minutes.date or ''}: "
                f"{len(minutes.attendees)} attendees, {len(minutes.apologies)} apologies, "
                f"{len(minutes.items)} items, "
