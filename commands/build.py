@@ -19,8 +19,8 @@ from htkg.output import render
 @click.option("--no-bundled", is_flag=True,
               help="Leave out everything that ships with htkg: the registry and the figures.")
 @click.option("--no-figures", is_flag=True,
-              help="Keep the bundled registry but leave out the bundled figures (NRM tables, "
-                   "geography, GOV.UK organisations), to build from tables of your own.")
+              help="Leave out the bundled NRM tables (keep the registry and the reference "
+                   "data: geography, GOV.UK organisations), to build from tables of your own.")
 @click.option("--period", metavar="YYYYQn", help="Period of NRM tables whose file name lacks it.")
 @click.option("--map", "map_path", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("htkg-map.html"), show_default=True,

@@ -28,16 +28,29 @@ from htkg.loaders.base import (CheckedRows, EdgeRows, FileReport, Loader, Note, 
 from htkg.pipeline import parallel
 
 Progress = Callable[[str, int, int], None]
-#: The public figures the package ships (compressed), loaded by default after the registry.
-FIGURES = Path(__file__).resolve().parent.parent / "data" / "figures"
+DATA = Path(__file__).resolve().parent.parent / "data"
+#: Public reference data the package ships (compressed), loaded with the registry:
+#: official geography, GOV.UK's organisations.
+REFERENCE = DATA / "reference"
+#: The public figures the package ships (compressed), loaded by default: NRM tables.
+FIGURES = DATA / "figures"
+
+
+def _shipped(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")
+                  and p.name != "README.md")
+
+
+def bundled_reference() -> list[Path]:
+    """Every file of the bundled reference data, in name order (see ``data/SOURCES.md``)."""
+    return _shipped(REFERENCE)
 
 
 def bundled_figures() -> list[Path]:
     """Every file of the bundled figures, in name order (see ``data/SOURCES.md``)."""
-    if not FIGURES.is_dir():
-        return []
-    return sorted(p for p in FIGURES.rglob("*") if p.is_file() and not p.name.startswith(".")
-                  and p.name != "README.md")
+    return _shipped(FIGURES)
 
 
 def _fingerprint(path: Path) -> tuple[str, str] | None:
@@ -145,12 +158,13 @@ def load(paths: Iterable[str | Path] = (), *, bundled: bool = True, figures: boo
          options: dict | None = None, progress: Progress | None = None,
          began: Callable[[KnowledgeGraph], None] | None = None,
          loaded: Callable[[KnowledgeGraph], None] | None = None) -> LoadResult:
-    """Load the bundled registry and figures, and every path.
+    """Load the bundled registry, reference data and figures, and every path.
 
-    ``bundled=False`` leaves out the registry and the figures (a graph made only
-    of one's own files, such as an RDF export); ``figures=False`` keeps the
-    registry but leaves out the bundled figures (for one's own tables). A file
-    given that is a copy of a bundled one is skipped, with a note.
+    ``bundled=False`` leaves out everything that ships (a graph made only of
+    one's own files, such as an RDF export); ``figures=False`` keeps the
+    registry and the reference data (geography, GOV.UK organisations) but
+    leaves out the bundled figures (the NRM tables), for one's own tables. A
+    file given that is a copy of a bundled one is skipped, with a note.
 
     ``began(kg)`` is called once, when reading the first group of files read
     together has begun (after its worker processes fork; a build starts its
@@ -168,8 +182,8 @@ def load(paths: Iterable[str | Path] = (), *, bundled: bool = True, figures: boo
         result.files[-1].records = kg.size()
     plan: list[tuple[Source, Loader]] = []
     given = expand(paths)
-    if bundled and figures:
-        shipped = bundled_figures()
+    if bundled:
+        shipped = bundled_reference() + (bundled_figures() if figures else [])
         if shipped:
             copies = {_fingerprint(p) for p in shipped}
             kept = []
