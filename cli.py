@@ -8,6 +8,9 @@ shows the traceback.
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import threading
 
 import click
 
@@ -26,6 +29,31 @@ class HtkgGroup(click.Group):
                 raise
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(1)
+        except KeyboardInterrupt:
+            click.echo("Interrupted; nothing more was done.", err=True)
+            ctx.exit(130)
+
+
+def _stop_cleanly_on_sigterm(ctx: click.Context) -> None:
+    """Turn SIGTERM into SystemExit for this command, so ``finally`` blocks
+    run (the store's lock, the engine); the handler before is put back after.
+
+    Only in this process: a worker it forks (the loaders' pool) is ended by
+    SIGTERM at once, as by default, not in the middle of a shared lock.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return
+    owner = os.getpid()
+
+    def terminated(signum, frame) -> None:
+        if os.getpid() != owner:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise SystemExit(128 + signum)
+
+    before = signal.signal(signal.SIGTERM, terminated)
+    ctx.call_on_close(lambda: signal.signal(signal.SIGTERM, before))
 
 
 @click.group(cls=HtkgGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -35,6 +63,7 @@ class HtkgGroup(click.Group):
 def main(ctx: click.Context, verbose: bool) -> None:
     """htkg: a knowledge graph of the UK bodies that fight human trafficking."""
     ctx.ensure_object(dict)["verbose"] = verbose
+    _stop_cleanly_on_sigterm(ctx)
     # The driver logs connection failures itself; htkg reports them as one
     # line, so its log is shown only with --verbose.
     logging.getLogger("neo4j").setLevel(logging.DEBUG if verbose else logging.CRITICAL)
