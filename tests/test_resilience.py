@@ -100,19 +100,28 @@ def test_waiting_process_goes_ahead_when_the_store_is_freed(tmp_path):
 def test_server_gone_mid_session_is_a_clear_error(tmp_path, shared):
     """A Bolt server that dies: a one-line error, then a rerun converges."""
     db = tmp_path / "served"
+    nrm = shared("data", "nrm")  # thousands of relationships: the push takes a while
+    # (looked up before the server starts: a skip must not leave a server running)
     server = subprocess.Popen([sys.executable, "-m", "htkg.cli", "serve", "--db", str(db)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    info = json.loads(server.stdout.readline())
-    env = {"NEO4J_URI": info["uri"], "NEO4J_USERNAME": info["user"],
-           "NEO4J_PASSWORD": info["password"], "NEO4J_DATABASE": info["database"]}
-    nrm = shared("data", "nrm")  # thousands of relationships: the push takes a while
-    push = subprocess.Popen([sys.executable, "-m", "htkg.cli", "build", str(nrm), "--no-map"],
-                            env={**os.environ, **env},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(2.5)
-    server.send_signal(signal.SIGKILL)
-    server.wait()
-    out, err = push.communicate(timeout=120)
+    push = None
+    try:
+        info = json.loads(server.stdout.readline())
+        env = {"NEO4J_URI": info["uri"], "NEO4J_USERNAME": info["user"],
+               "NEO4J_PASSWORD": info["password"], "NEO4J_DATABASE": info["database"]}
+        push = subprocess.Popen([sys.executable, "-m", "htkg.cli", "build", str(nrm), "--no-map"],
+                                env={**os.environ, **env},
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(2.5)
+    finally:
+        server.send_signal(signal.SIGKILL)
+        server.wait()
+    try:
+        out, err = push.communicate(timeout=120)
+    finally:
+        if push.poll() is None:
+            push.kill()
+            push.wait()
     if push.returncode == 0:
         pytest.skip("the push finished before the server was killed; nothing to observe")
     assert push.returncode == 1
