@@ -16,18 +16,36 @@ import click
 
 from htkg.commands import build, export, maps, minutes, queries, read, serve
 from htkg.errors import HtkgError
+from htkg.output import visible
+
+
+def _printable(exc: click.ClickException) -> click.ClickException:
+    """A usage error whose message may quote what was typed (a file name, a
+    value), with control characters shown escaped rather than sent to the terminal."""
+    exc.message = visible(exc.message)
+    if getattr(exc, "ui_filename", None):
+        exc.ui_filename = visible(exc.ui_filename)
+    return exc
 
 
 class HtkgGroup(click.Group):
     """Turn library errors into one-line messages naming file and line."""
 
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.ClickException as exc:
+            raise _printable(exc)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except click.ClickException as exc:
+            raise _printable(exc)
         except HtkgError as exc:
             if ctx.obj and ctx.obj.get("verbose"):
                 raise
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"Error: {visible(str(exc))}", err=True)
             ctx.exit(1)
         except KeyboardInterrupt:
             click.echo("Interrupted; nothing more was done.", err=True)

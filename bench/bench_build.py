@@ -20,7 +20,7 @@ import time
 
 QUERY = ("MATCH (o:Organisation)-[:REGULATES]->(s:Sector {id: 'sector-agriculture'}) "
          "RETURN o.name AS regulator")
-IN_MEMORY = ("from htkg.loaders import build_graph; kg, _ = build_graph([]); "
+IN_MEMORY = ("import htkg; kg = htkg.load([]).graph; "
              "print(kg.g.number_of_nodes())")
 WARM = f"""
 import time

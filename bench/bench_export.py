@@ -55,15 +55,17 @@ def main() -> None:
     ap.add_argument("--shacl", action="store_true", help="also time SHACL validation of the Turtle")
     args = ap.parse_args()
 
-    from htkg.exports import rdf_graph
+    import htkg
+    from htkg.loaders import rdf as rdf_graph
     from htkg.exports.export import export_graph
     from htkg.exports.interchange import node_link
     from htkg.exports.read import comparable, read_graph
-    from htkg.graph.store import open_store, write_store
-    from htkg.loaders import build_graph, loader_modules
+    from htkg.graph.store import open_store
+    from htkg.graph.writers import write_store
+    from htkg.loaders import LOADERS
 
     paths = [SHARED / "nrm", SHARED / "nrm-archive"]
-    has_nrm = any(m.NAME == "nrm" for m in loader_modules())
+    has_nrm = any(m.NAME == "nrm" for m in LOADERS)
     if has_nrm and all(p.exists() for p in paths):
         source = "bundled registry + all shared NRM files (nrm/ and nrm-archive/)"
     else:
@@ -71,7 +73,7 @@ def main() -> None:
         source = ("bundled registry ONLY: " + ("the NRM loader is absent" if not has_nrm
                                                 else "../shared/data is absent"))
     t = time.perf_counter()
-    built, report = build_graph(paths)
+    built = htkg.load(paths).graph
     build_s = time.perf_counter() - t
     labels, types = built.counts()
     print(f"graph: {source}")

@@ -7,7 +7,7 @@ Notify tables, the longitudinal table; about 350,000 rows):
 * bare read: Python's csv module iterating every row of those files (median);
 * in one fresh process: the registry alone into the in-memory graph (baseline
   of fixed cost), then the registry plus every NRM table into the in-memory
-  graph (``build_graph``, median, before any JVM runs, as in ``htkg build``),
+  graph (``htkg.load``, median, before any JVM runs, as in ``htkg build``),
   then the write into a new embedded store (``write_store``): first with a
   cold JVM, then warm (median); the write split into nodes and relationships;
 * peak memory: the measuring process's peak RSS (JVM included, from wait4)
@@ -75,8 +75,12 @@ def run_child_rss(args: list[str]) -> tuple[float, float, str]:
 
 # -- measurements made inside a child process -------------------------------------------
 def child_inprocess(paths: list[str], repeat: int) -> None:
-    from htkg.graph.store import write_store
-    from htkg.loaders import build_graph
+    import htkg
+    from htkg.graph.writers import write_store
+
+    def build_graph(paths):
+        result = htkg.load(paths)
+        return result.graph, result
 
     out: dict = {}
     t = time.perf_counter()
@@ -125,10 +129,10 @@ def child_inprocess(paths: list[str], repeat: int) -> None:
 
 def child_memory(paths: list[str]) -> None:
     import tracemalloc
-    from htkg.loaders import build_graph
-    build_graph([])  # imports and caches first: the peak below is the load's own
+    import htkg
+    htkg.load([])  # imports and caches first: the peak below is the load's own
     tracemalloc.start()
-    build_graph(paths)
+    htkg.load(paths)
     print(json.dumps({"python_peak": tracemalloc.get_traced_memory()[1]}))
 
 

@@ -42,12 +42,10 @@ def inputs() -> list[Path]:
 
 
 def build(db: Path) -> str:
-    from htkg.graph.store import write_store
-    from htkg.loaders import build_graph
+    import htkg
     t = time.perf_counter()
-    kg, report = build_graph(inputs())
-    write_store(kg, str(db))
-    labels, types = kg.counts()
+    report = htkg.build(inputs(), str(db))
+    labels, types = report.counts()
     return (f"built {sum(labels.values())} nodes, {sum(types.values())} relationships "
             f"({types.get('REFERRED', 0)} REFERRED) from {len(report.files)} files "
             f"in {time.perf_counter() - t:.1f} s")

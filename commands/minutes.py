@@ -1,7 +1,6 @@
 """``htkg minutes``: review what htkg reads from a file of minutes."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -25,10 +24,11 @@ def minutes(file: Path, fmt: str) -> None:
 
         htkg minutes ../shared/seeds/idmg-minutes-2013-03-11.txt --format json
     """
-    from htkg.graph.resolver import default_resolver
+    from htkg.loaders.registry import default_resolver
     from htkg.loaders.minutes import format_text, read_minutes
+    from htkg.output import json_text
     parsed = read_minutes(file, resolve=default_resolver())
     if fmt == "json":
-        emit(json.dumps(parsed.to_json(), ensure_ascii=False, indent=2))
+        emit(json_text(parsed.to_json()))
     else:
         emit(format_text(parsed))

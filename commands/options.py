@@ -6,12 +6,13 @@ Declared once here, so that ``--db``, ``--timeout``, ``--format``, ``-p`` and
 from __future__ import annotations
 
 import contextlib
-import json
-import re
 from pathlib import Path
 from typing import Callable, Iterator
 
 import click
+from rich.console import Console
+
+from htkg.output import visible
 
 
 def db_option(f):
@@ -77,39 +78,32 @@ def text_params(pairs: tuple[str, ...]) -> dict[str, str]:
 
 
 def parse_params(pairs: tuple[str, ...]) -> dict:
-    """``-p NAME=VALUE`` pairs to a dict, reading VALUE as JSON where it parses."""
-    params = {}
-    for name, value in text_params(pairs).items():
-        try:
-            params[name] = json.loads(value)
-        except json.JSONDecodeError:
-            params[name] = value
-    return params
+    """``-p NAME=VALUE`` pairs to a dict, reading VALUE as JSON where it parses
+    (a value no database holds is refused, naming the parameter)."""
+    from htkg.queries.params import read_json_value
+    return {name: read_json_value(name, value) for name, value in text_params(pairs).items()}
 
 
-def emit(text: str) -> None:
-    """Print command output, ending with exactly one newline."""
-    click.echo(text, nl=not text.endswith("\n"))
+def emit(text: str, err: bool = False) -> None:
+    """Print command output, ending with exactly one newline; control characters
+    are shown escaped (:func:`htkg.output.visible`), never sent to the terminal."""
+    text = visible(text)
+    click.echo(text, nl=not text.endswith("\n"), err=err)
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+class TerminalConsole(Console):
+    """A rich console for command output whose printed text shows control
+    characters escaped (:func:`htkg.output.visible`): a name, a path or an error
+    read from the inputs never sends an escape sequence to the terminal."""
 
-
-def visible(text: str) -> str:
-    """Text as printed: control characters (an escape sequence hidden in a name
-    from a table) shown as ``\\x1b``, never sent to the terminal.
-
-    >>> visible("a\\x1b[2Jb")
-    'a\\\\x1b[2Jb'
-    """
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
+    def print(self, *objects, **kwargs) -> None:
+        super().print(*[visible(o) if isinstance(o, str) else o for o in objects], **kwargs)
 
 
 @contextlib.contextmanager
 def progress_bar(console=None) -> Iterator[Callable[[str, int, int], None]]:
     """A ``progress(stage, done, total)`` callback that draws bars on stderr when
     it is a terminal, and is silent otherwise."""
-    from rich.console import Console
     from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
                                TimeElapsedColumn)
     console = console or Console(stderr=True)
@@ -119,8 +113,8 @@ def progress_bar(console=None) -> Iterator[Callable[[str, int, int], None]]:
     tasks: dict[str, int] = {}
 
     def progress(stage: str, done: int, total: int) -> None:
-        if stage not in tasks:
-            tasks[stage] = bar.add_task(stage, total=total)
+        if stage not in tasks:   # a stage may name an input file: shown escaped
+            tasks[stage] = bar.add_task(visible(stage), total=total)
         bar.update(tasks[stage], completed=done, total=total)
 
     with bar:

@@ -18,19 +18,33 @@ def _show(columns: list[str], rows: list[dict], fmt: str) -> None:
 @click.command("queries")
 @format_option(("table", "json"))
 @queries_option()
-def list_queries(fmt: str, query_dirs: tuple[Path, ...]) -> None:
+@click.option("--show", "show", metavar="NAME",
+              help="Print the saved query NAME: its header as written, then the exact Cypher "
+                   "that 'htkg query NAME' runs.")
+def list_queries(fmt: str, query_dirs: tuple[Path, ...], show: str | None) -> None:
     """List the saved queries: name, parameters and description.
 
     Queries from your own folders (--queries, $HTKG_QUERIES) are listed
-    beside the bundled ones, with their file. Run one with 'htkg query NAME'.
+    beside the bundled ones, with their file. Run one with 'htkg query NAME';
+    read what it runs with 'htkg queries --show NAME'.
 
     Example:
 
         htkg queries --queries ./my-queries --format json
+
+        htkg queries --show country-links
     """
-    from htkg.output import render
+    from htkg.output import json_text, render
     from htkg.queries import load_catalogue, user_dirs
     cat = load_catalogue(user_dirs(query_dirs))
+    if show is not None:
+        query = cat.get(show)
+        if fmt == "json":
+            emit(json_text({"name": query.name, "file": query.path, "header": query.header,
+                            "cypher": query.cypher}))
+        else:
+            emit(query.listing())
+        return
     if fmt == "json":
         emit(render([], [q.to_json() for q in cat], "json"))
         return

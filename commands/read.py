@@ -5,6 +5,7 @@ import click
 
 from htkg.commands.options import (db_option, emit, format_option, param_option, parse_params,
                                    timeout_option)
+from htkg.output import cell
 
 
 @click.command()
@@ -42,10 +43,35 @@ def show(entity: str, db: str | None, timeout: float) -> None:
 
         htkg show "Royal Mail"
     """
-    from htkg.graph.inspect import describe
     from htkg.graph.store import open_store
+    from htkg.selection import around
     with open_store(db, timeout=timeout) as store:
-        click.echo(describe(store, entity))
+        emit(describe(around(store, entity)))
+
+
+def describe(sel) -> str:
+    """The entity a selection made by :func:`htkg.selection.around` is about,
+    for people: its properties, its relationships and their sources."""
+    focus = sel.focus
+    node = dict(sel.nodes[focus].props)
+    lines = [f"{node.get('name')}  [{sel.nodes[focus].label}] id={focus}"]
+    sources = node.pop("sources", [])
+    for key in sorted(k for k in node if k not in ("id", "name")):
+        lines.append(f"  {key}: {cell(node[key])}")
+    lines.append("  sources:")
+    lines += [f"    - {s}" for s in sources]
+    lines.append(f"relationships ({len(sel.relationships)}):")
+    for r in sel.relationships:
+        props = {k: v for k, v in r.props.items() if k not in ("sources", "key")}
+        outgoing = r.a == focus
+        other_id = r.b if outgoing else r.a
+        other = sel.nodes.get(other_id)
+        label, name = (other.label, other.props.get("name")) if other else (None, None)
+        arrow = f"-[{r.type}]->" if outgoing else f"<-[{r.type}]-"
+        extra = f"  {cell(props)}" if props else ""
+        lines.append(f"  {arrow} {name} ({label}, {other_id}){extra}")
+        lines += [f"      source: {s}" for s in r.props.get("sources", [])]
+    return "\n".join(lines)
 
 
 @click.command()

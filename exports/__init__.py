@@ -2,7 +2,7 @@
 
 - :mod:`htkg.exports.read`: the stored graph (embedded or Neo4j) as a
   :class:`~htkg.graph.model.KnowledgeGraph`.
-- :mod:`htkg.exports.terms`: the project namespace and the schema's names
+- :mod:`htkg.schema.terms`: the project namespace and the schema's names
   as IRIs (one class per label, one property per relationship type and per
   property).
 - :mod:`htkg.exports.rdf`: KnowledgeGraph -> RDF (Turtle, JSON-LD,
@@ -17,6 +17,8 @@
 - :mod:`htkg.exports.files`: atomic writing (temporary file, then rename).
 """
 from __future__ import annotations
+
+from pathlib import Path
 
 RDF_FORMATS = ("turtle", "jsonld", "ntriples")
 FORMATS = (*RDF_FORMATS, "graphml", "gexf", "json", "neo4j-csv")
@@ -33,5 +35,4 @@ def format_for(path) -> str | None:
     >>> format_for("graph.ttl"), format_for("g.jsonld"), format_for("out")
     ('turtle', 'jsonld', None)
     """
-    from pathlib import Path
     return SUFFIXES.get(Path(path).suffix.lower())

@@ -13,10 +13,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from htkg import selection
 from htkg.errors import QueryError
-from htkg.exports import FORMATS, RDF_FORMATS
+from htkg.exports import FORMATS, RDF_FORMATS, interchange, rdf
 from htkg.exports.files import atomic_text
+from htkg.exports.read import graph_of
+from htkg.exports.shacl import shapes_graph
+from htkg.exports.vocabulary import vocabulary_graph
 from htkg.graph.model import KnowledgeGraph
+from htkg.graph.store import open_store
+from htkg.schema import terms as T
 
 Progress = Callable[[str, int, int], None]
 RDFLIB_FORMATS = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt"}
@@ -45,7 +51,6 @@ def _size(path: Path) -> int:
 def export_graph(kg: KnowledgeGraph, fmt: str, path: str | Path,
                  progress: Progress | None = None) -> ExportResult:
     """Write ``kg`` as ``fmt`` to ``path`` (a folder for ``neo4j-csv``)."""
-    from htkg.exports import interchange, rdf
     if fmt not in FORMATS:
         raise QueryError(f"unknown export format '{fmt}'; formats: {', '.join(FORMATS)}")
     path = Path(path)
@@ -70,21 +75,21 @@ def export_graph(kg: KnowledgeGraph, fmt: str, path: str | Path,
 
 def read_selection(store, focus: str | None = None, depth: int = 1, query: str | None = None,
                    params: dict | None = None, progress: Progress | None = None) -> KnowledgeGraph:
-    """The whole stored graph, or the part ``focus``/``depth`` or ``query`` selects."""
-    from htkg.exports.read import read_graph, read_subgraph
-    if focus or query:
-        return read_subgraph(store, focus=focus, depth=depth, query=query, params=params)
-    if params:
-        raise QueryError("-p gives a saved query's parameters: use it with --query NAME")
-    return read_graph(store, progress)
+    """The whole stored graph, or the part ``focus``/``depth`` or ``query`` selects
+    (:func:`htkg.selection.select`), with every relationship in full."""
+    if focus or query or params:
+        return graph_of(selection.select(store, focus=focus, depth=depth, query=query,
+                                         params=params))
+    return graph_of(selection.everything(store, progress))
 
 
 def export_store(db: str | None, fmt: str, path: str | Path, focus: str | None = None,
                  depth: int = 1, query: str | None = None, params: dict | None = None,
                  progress: Progress | None = None) -> ExportResult:
     """Read the store given by ``db`` (directory or URI) and export it."""
-    from htkg.graph.store import open_store
     started = time.perf_counter()
+    # Fail on options that cannot work before a store opens (an embedded open takes seconds).
+    selection.check(focus=focus, query=query, params=params)
     with open_store(db) as store:
         kg = read_selection(store, focus, depth, query, params, progress)
     result = export_graph(kg, fmt, path, progress)
@@ -95,7 +100,6 @@ def export_store(db: str | None, fmt: str, path: str | Path, focus: str | None =
 
 
 def _write_rdflib(g, fmt: str, path: str | Path) -> ExportResult:
-    from htkg.exports import terms as T
     if fmt not in RDF_FORMATS:
         raise QueryError(f"the vocabulary and the shapes are RDF: use --format "
                          f"{', '.join(RDF_FORMATS)}, not {fmt}")
@@ -113,7 +117,6 @@ def _write_rdflib(g, fmt: str, path: str | Path) -> ExportResult:
 
 def write_vocabulary(fmt: str, path: str | Path) -> ExportResult:
     """Write the RDFS/OWL vocabulary alone."""
-    from htkg.exports.vocabulary import vocabulary_graph
     result = _write_rdflib(vocabulary_graph(), fmt, path)
     result.what = "vocabulary"
     return result
@@ -121,7 +124,6 @@ def write_vocabulary(fmt: str, path: str | Path) -> ExportResult:
 
 def write_shapes(fmt: str, path: str | Path) -> ExportResult:
     """Write the SHACL shapes alone."""
-    from htkg.exports.shacl import shapes_graph
     result = _write_rdflib(shapes_graph(), fmt, path)
     result.what = "shapes"
     return result

@@ -18,7 +18,12 @@ neo4j-csv writes a folder: ``nodes_<Label>.csv`` with headers such as
 ``:START_ID(Start)``, ``:END_ID(End)``, ``:TYPE``, ``key:string`` (the key
 ``htkg build`` merges on) and the properties; ``import.sh`` with the
 ``neo4j-admin database import full`` command line; ``constraints.cypher``
-with the id constraints; and ``README.txt``.
+with the id constraints; ``restore-values.cypher``; and ``README.txt``.
+
+Text cells that start like a spreadsheet formula carry a leading ``'``
+(:func:`htkg.output.csv_cell`); ``restore-values.cypher`` sets those values
+back exactly once the import is done. The folder carries htkg's mark file,
+and an existing folder is replaced only when it carries it.
 """
 from __future__ import annotations
 
@@ -30,13 +35,14 @@ from typing import Any, Callable
 
 import networkx as nx
 
+from htkg.errors import HtkgError
 from htkg.exports.files import atomic_folder, atomic_text, temporary_path
-from htkg.exports.terms import edge_key
 from htkg.graph.model import KnowledgeGraph
+from htkg.output import csv_cell
 
 Progress = Callable[[str, int, int], None]
 LIST_JOIN = "; "
-NEO4J_MARKER = "import.sh"
+RESTORE = "restore-values.cypher"
 # Attribute names GraphML/GEXF give a meaning of their own (or that we use).
 _NODE_RESERVED = {"label", "category", "id", "pid", "start", "end"}
 _EDGE_RESERVED = {"label", "id", "key", "type", "weight", "start", "end"}
@@ -125,7 +131,11 @@ _NEO4J_TYPES = {
     # queries read a bulk-imported graph exactly like a built one
     "date": "string",
 }
-_DELIMITERS = [";", "|", "¦", "\u241e"]
+# Array delimiters, the first one no array value holds. The last, U+001F (the
+# unit separator), cannot occur: every text value is refused with a control
+# character in it (schema/types.py), so an alias holding every other one
+# never breaks the export.
+_DELIMITERS = [";", "|", "¦", "\u241e", "\x1f"]
 
 
 def _neo4j_type(prop, value: Any = None) -> str:
@@ -152,6 +162,16 @@ def _cell(value: Any, delimiter: str) -> str:
     return str(value)
 
 
+def _text_cell(value: Any, delimiter: str) -> str:
+    """A cell of a text or text-array column: neutralised like every CSV htkg writes."""
+    return csv_cell(_cell(value, delimiter))
+
+
+def _delimiter_option(delimiter: str) -> str:
+    """The delimiter as neo4j-admin reads it on a command line (U+001F for a control)."""
+    return delimiter if delimiter.isprintable() else f"U+{ord(delimiter):04X}"
+
+
 def _csv(cell: str, force: bool = False) -> str:
     """One CSV field; ``force`` quotes it even when empty (neo4j-admin reads an
     unquoted empty field as no value, and a quoted one as the empty string)."""
@@ -165,19 +185,40 @@ def _row(cells: list[str], forced: int = -1) -> str:
 
 
 def _pick_delimiter(kg: KnowledgeGraph) -> str:
-    used = set()
-    for _, _, props in kg.nodes():
-        for v in props.values():
+    """The first candidate no array value holds (the last can hold none)."""
+    used: dict[str, str] = {}
+    owners = [(f"{label} '{node_id}'", props) for node_id, label, props in kg.nodes()]
+    owners += [(f"{t} from '{a}' to '{b}'", props) for a, b, t, props in kg.edges()]
+    for owner, props in owners:
+        for k, v in props.items():
             if isinstance(v, list):
-                used.update(c for c in _DELIMITERS if any(c in str(x) for x in v))
-    for _, _, _, props in kg.edges():
-        for v in props.values():
-            if isinstance(v, list):
-                used.update(c for c in _DELIMITERS if any(c in str(x) for x in v))
+                for c in _DELIMITERS:
+                    if c not in used and any(c in str(x) for x in v):
+                        used[c] = f"'{k}' of {owner}"
     for c in _DELIMITERS:
         if c not in used:
             return c
-    raise ValueError("every array delimiter candidate occurs in the data")
+    raise HtkgError(f"cannot write the neo4j-csv export: {used[_DELIMITERS[-1]]} holds a control "
+                    f"character (U+001F), which a graph built by htkg never holds; rebuild the "
+                    f"graph with 'htkg build'")
+
+
+def _cells(props: dict, cols: list[tuple[str, str]], delimiter: str) -> list[str]:
+    """The CSV cells of one row's properties; text neutralised (see :func:`_text_cell`)."""
+    return [_text_cell(props.get(k), delimiter) if t.startswith("string")
+            else _cell(props.get(k), delimiter) for k, t in cols]
+
+
+def _changed(props: dict, cols: list[tuple[str, str]], cells: list[str],
+             delimiter: str) -> list[tuple[str, Any]]:
+    """(property, exact value) of the cells neutralisation changed."""
+    return [(k, props[k]) for (k, _), c in zip(cols, cells)
+            if props.get(k) not in (None, []) and c != _cell(props[k], delimiter)]
+
+
+def _literal(value: Any) -> str:
+    """A Cypher literal of a text or a list of texts (JSON's escapes are Cypher's)."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _columns(owner_props: dict, rows: list[dict]) -> list[tuple[str, str]]:
@@ -200,7 +241,7 @@ def neo4j_command(node_files: list[str], rel_files: list[str], delimiter: str,
     (``raw_database``: ``database`` is shell text, such as ``"${1:-neo4j}"``)."""
     def where(name: str) -> str:
         return str(Path(folder) / name) if folder else name
-    parts = ["--overwrite-destination", f"--array-delimiter={delimiter}"]
+    parts = ["--overwrite-destination", f"--array-delimiter={_delimiter_option(delimiter)}"]
     if multiline:
         parts.append("--multiline-fields=true")
     parts += [f"--nodes={where(f)}" for f in node_files]
@@ -227,7 +268,8 @@ def write_neo4j_csv(kg: KnowledgeGraph, folder: str | Path,
     done = 0
     node_files: list[str] = []
     rel_files: list[str] = []
-    with atomic_folder(folder, NEO4J_MARKER) as tmp:
+    restore: list[str] = []
+    with atomic_folder(folder, "htkg export --format neo4j-csv") as tmp:
         for label in sorted(by_label):
             rows = sorted(by_label[label], key=lambda r: r[0])
             declared = schema.labels[label].properties if label in schema.labels else {}
@@ -236,9 +278,14 @@ def write_neo4j_csv(kg: KnowledgeGraph, folder: str | Path,
             with open(tmp / name, "w", encoding="utf-8", newline="") as f:
                 f.write(_row([f"id:ID({label})", ":LABEL", *(f"{k}:{t}" for k, t in cols)]))
                 for node_id, props in rows:
-                    cells = [_cell(props.get(k), delimiter) for k, _ in cols]
+                    cells = _cells(props, cols, delimiter)
                     multiline = multiline or any("\n" in c or "\r" in c for c in cells)
                     f.write(_row([node_id, label, *cells]))
+                    changed = _changed(props, cols, cells, delimiter)
+                    if changed:
+                        restore.append(f"MATCH (n:`{label}` {{id: {_literal(node_id)}}}) SET "
+                                       + ", ".join(f"n.`{k}` = {_literal(v)}" for k, v in changed)
+                                       + ";\n")
             node_files.append(name)
             done += len(rows)
             if progress:
@@ -255,19 +302,30 @@ def write_neo4j_csv(kg: KnowledgeGraph, folder: str | Path,
                 for a, b, props in rows:
                     # the key htkg's writer merges on (empty for types without key
                     # properties, written "" so that it is stored, not left out)
-                    key = edge_key(rel_type, rel.key if rel else (), props).split("|", 1)[1]
-                    cells = [_cell(props.get(k), delimiter) for k, _ in cols]
+                    key = rel.key_of(props) if rel else ""
+                    written_key = csv_cell(key)
+                    cells = _cells(props, cols, delimiter)
                     multiline = multiline or any("\n" in c or "\r" in c for c in cells)
-                    f.write(_row([a, b, rel_type, key, *cells], forced=3))
+                    f.write(_row([a, b, rel_type, written_key, *cells], forced=3))
+                    changed = _changed(props, cols, cells, delimiter)
+                    if written_key != key:
+                        changed.append(("key", key))
+                    if changed:
+                        restore.append(
+                            f"MATCH (:`{la}` {{id: {_literal(a)}}})-[r:`{rel_type}`]->"
+                            f"(:`{lb}` {{id: {_literal(b)}}}) "
+                            f"WHERE r.key = {_literal(written_key)} "
+                            "SET " + ", ".join(f"r.`{k}` = {_literal(v)}" for k, v in changed)
+                            + ";\n")
             rel_files.append(name)
             done += len(rows)
             if progress:
                 progress("neo4j-csv", done, total)
         relative = neo4j_command(node_files, rel_files, delimiter, multiline)
-        (tmp / NEO4J_MARKER).write_text(
+        (tmp / "import.sh").write_text(
             "#!/bin/sh\n"
             "# Load this folder into an empty (or replaced) Neo4j database, offline:\n"
-            "# stop Neo4j first; then start it and run constraints.cypher.\n"
+            f"# stop Neo4j first; then start it and run constraints.cypher and {RESTORE}.\n"
             "# Usage: sh import.sh [DATABASE]   (default: neo4j)\n"
             'cd "$(dirname "$0")" || exit 1\n'
             + neo4j_command(node_files, rel_files, delimiter, multiline,
@@ -275,16 +333,26 @@ def write_neo4j_csv(kg: KnowledgeGraph, folder: str | Path,
             encoding="utf-8")
         (tmp / "constraints.cypher").write_text(
             "".join(s + ";\n" for s in schema.constraint_statements()), encoding="utf-8")
+        (tmp / RESTORE).write_text(
+            "// Text values that start like a spreadsheet formula (=, +, -, @, tab) are written\n"
+            "// to these CSV files with a leading ' so that no spreadsheet runs them. Run this\n"
+            "// file after the import to set them back exactly "
+            f"({len(restore)} entities and relationships).\n" + "".join(restore),
+            encoding="utf-8")
         (tmp / "README.txt").write_text(
             "htkg graph for neo4j-admin bulk import\n\n"
             f"{len(node_files)} node files and {len(rel_files)} relationship files; "
             f"{kg.g.number_of_nodes()} nodes, {kg.number_of_relationships()} relationships.\n"
-            f"Arrays are delimited by '{delimiter}'. Dates are ISO strings, as htkg stores them.\n"
+            f"Arrays are delimited by '{_delimiter_option(delimiter)}'. Dates are ISO strings, "
+            "as htkg stores them.\n"
+            "Text that starts like a spreadsheet formula (=, +, -, @, tab) has a leading ' in\n"
+            f"these files, so that no spreadsheet runs it; {RESTORE} sets it back.\n"
             "Each relationship has the 'key' property htkg build merges on, so a later\n"
             "'htkg build --db neo4j://...' updates this graph in place.\n\n"
             "With Neo4j stopped, from this folder:\n\n"
             + relative + "\n\n"
-            "Then start Neo4j and run constraints.cypher (cypher-shell -f constraints.cypher).\n",
+            "Then start Neo4j and run constraints.cypher and restore-values.cypher\n"
+            "(cypher-shell -f constraints.cypher; cypher-shell -f restore-values.cypher).\n",
             encoding="utf-8")
     command = neo4j_command(node_files, rel_files, delimiter, multiline,
                             folder=str(folder.resolve()))

@@ -18,7 +18,7 @@ reading back takes relationships from the statements (a direct triple that
 no statement covers becomes a relationship without properties).
 
 Triples are produced once, in a neutral form (IRIs as ``str``, literals as
-:class:`~htkg.exports.terms.Lit`), grouped by subject, and then either
+:class:`~htkg.schema.terms.Lit`), grouped by subject, and then either
 streamed to Turtle, N-Triples or JSON-LD (fast, constant memory per subject)
 or put in an rdflib ``Graph`` (:func:`to_rdflib`). Reading back
 (:func:`records_from_rdflib`) goes through rdflib's parsers and yields
@@ -32,9 +32,10 @@ import math
 import re
 from typing import Any, Callable, Iterable, Iterator, TextIO
 
-from htkg.exports import terms as T
-from htkg.exports.terms import Lit, Terms, terms_for
+from htkg.schema import terms as T
+from htkg.schema.terms import Lit, Terms, terms_for
 from htkg.graph.model import KnowledgeGraph
+from htkg.graph.records import Provenance
 
 Progress = Callable[[str, int, int], None]
 Subject = tuple[str, list[tuple[str, Any]]]     # (subject IRI, [(predicate IRI, object)])
@@ -140,14 +141,14 @@ def subjects(kg: KnowledgeGraph, progress: Progress | None = None,
     if not sources:
         return
     for text, iri in seen_sources.items():
-        file, line, para, loader = T.split_provenance(text)
-        items = [(T.TYPE, T.SOURCE_CLASS), (T.LABEL, Lit(text)), (T.SOURCE_FILE, Lit(file))]
-        if line is not None:
-            items.append((T.SOURCE_LINE, Lit(str(line), T.XSD_INTEGER)))
-        if para is not None:
-            items.append((T.SOURCE_PARAGRAPH, Lit(para)))
-        if loader is not None:
-            items.append((T.LOADER, Lit(loader)))
+        p = Provenance.parse(text)
+        items = [(T.TYPE, T.SOURCE_CLASS), (T.LABEL, Lit(text)), (T.SOURCE_FILE, Lit(p.file))]
+        if p.line is not None:
+            items.append((T.SOURCE_LINE, Lit(str(p.line), T.XSD_INTEGER)))
+        if p.paragraph is not None:
+            items.append((T.SOURCE_PARAGRAPH, Lit(p.paragraph)))
+        if p.loader:
+            items.append((T.LOADER, Lit(p.loader)))
         yield iri, items
 
 

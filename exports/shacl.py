@@ -17,8 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from htkg.exports import terms as T
-from htkg.exports.terms import terms_for
+from htkg.schema import terms as T
+from htkg.schema.terms import terms_for
 from htkg.schema.model import Property, Schema, load_schema
 
 SHAPES = T.BASE + "shapes#"
@@ -35,7 +35,7 @@ def shapes_graph(schema: Schema | None = None):
     from rdflib import BNode, Graph, Literal, URIRef
     from rdflib.collection import Collection
     from rdflib.namespace import RDF, RDFS, SH, XSD
-    from htkg.exports.rdf_graph import bind
+    from htkg.schema.terms import bind
     schema = schema or load_schema()
     terms = terms_for(schema)
     g = Graph()
@@ -271,5 +271,5 @@ def _is_bnode(term) -> bool:
 
 def validate_file(path: str | Path) -> Report:
     """Parse an RDF file (.ttl, .jsonld, .nt) and validate it."""
-    from htkg.exports.rdf_graph import parse_file
+    from htkg.loaders.rdf.parse import parse_file
     return validate_graph(parse_file(path))

@@ -12,8 +12,8 @@ with PROV-O (``prov:wasDerivedFrom`` an ``htkg:SourceRecord``).
 """
 from __future__ import annotations
 
-from htkg.exports import terms as T
-from htkg.exports.terms import Terms, terms_for
+from htkg.schema import terms as T
+from htkg.schema.terms import Terms, terms_for
 from htkg.schema.model import Schema, load_schema
 
 VERSION = "0.1.0"
@@ -34,7 +34,7 @@ def vocabulary_graph(schema: Schema | None = None):
     from rdflib import BNode, Graph, Literal, URIRef
     from rdflib.collection import Collection
     from rdflib.namespace import OWL, RDF, RDFS, XSD, DCTERMS
-    from htkg.exports.rdf_graph import bind
+    from htkg.schema.terms import bind
     schema = schema or load_schema()
     terms: Terms = terms_for(schema)
     g = Graph()

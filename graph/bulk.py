@@ -1,7 +1,7 @@
 """The embedded store's bulk path: ArcadeDB's GraphBatch through its Python bindings.
 
 An embedded build always writes a fresh, empty database (a new generation,
-see :mod:`htkg.graph.embedded_build`), and the in-memory graph has already
+see :mod:`htkg.graph.writers`), and the in-memory graph has already
 merged every entity and relationship, so nothing needs MERGE: vertices and
 edges are created through the engine's own batch API, in this process, at
 many times the speed of Cypher over Bolt. :class:`BulkWriter` is fed while
@@ -9,7 +9,7 @@ the files load, so the engine writes on one core while the loaders read on
 the other. The schema DDL, the few updates after a later file changes
 something already written, and every read go through the driver.
 
-What this writes is what :meth:`htkg.graph.store.Store.write_graph` writes
+What this writes is what :class:`htkg.graph.writers.BoltWriter` writes
 (the same properties, the same relationship ``key``); tests build the same
 graph both ways and compare them through Cypher.
 """
@@ -25,17 +25,12 @@ from typing import Callable, Iterable, Iterator
 
 import jpype
 
+from htkg.errors import StoreError
 from htkg.graph.model import KnowledgeGraph
-from htkg.graph.summary import summarise_referrals
 
 Progress = Callable[[str, int, int], None]
 _CHUNK = 50_000         # relationships per JSON string handed to the engine
 BATCH_EDGES = 100_000   # edges the engine buffers before it writes them
-
-
-def relationship_key(kg: KnowledgeGraph, rel_type: str, props: dict) -> str:
-    """The ``key`` property that tells apart relationships of one type between two nodes."""
-    return "|".join(str(props.get(k, "")) for k in kg.schema.relationships[rel_type].key)
 
 
 def storable(props: dict) -> dict:
@@ -134,7 +129,6 @@ class _Writer(threading.Thread):
         if self.error is None:
             return
         if "OutOfMemoryError" in f"{self.error} {self.error.__cause__}":
-            from htkg.errors import StoreError
             raise StoreError("the embedded database ran out of memory (its Java heap is "
                              "HTKG_HEAP, default 1g); set HTKG_HEAP=2g, say, and build again; "
                              "the previous graph is unchanged") from None
@@ -199,27 +193,26 @@ class BulkWriter:
         while not ready.wait(0.1):
             self.writer.check()
 
-    def finish(self, kg: KnowledgeGraph, store) -> tuple[int, int]:
-        """Write the rest, close the batch, apply later changes through ``store``
-        (a :class:`~htkg.graph.store.Store` on the same database). Returns
-        (nodes, relationships)."""
-        summarise_referrals(kg)
+    def finish(self, kg: KnowledgeGraph, write_rows: Callable[[str, list[dict]], object]
+               ) -> tuple[int, int]:
+        """Write the rest, close the batch, apply later changes with ``write_rows(query,
+        rows)`` (through the driver, on the same database). Returns (nodes, relationships)."""
         self.feed(kg)
-        for rel_type in self.schema.relationships:
+        for rel_type, rel in self.schema.relationships.items():
             edges = [(a, b, d["props"]) for a, b, d in kg.g.edges(data=True)
                      if d["type"] == rel_type]
             for chunk in _chunks(edges):
                 payload = json.dumps([{"_src": self.rids[a], "_dst": self.rids[b],
-                                       "key": relationship_key(kg, rel_type, p), **storable(p)}
+                                       "key": rel.key_of(p), **storable(p)}
                                       for a, b, p in chunk])
                 self.writer.submit(lambda batch, t=rel_type, p=payload: _edges(batch, t, p))
                 self.relationships += len(chunk)
                 self._tick("writing relationships", kg)
         self.writer.finish()
-        self._update(kg, store)
+        self._update(kg, write_rows)
         return len(self.rids), self.relationships
 
-    def _update(self, kg: KnowledgeGraph, store) -> None:
+    def _update(self, kg: KnowledgeGraph, write_rows) -> None:
         """Entities and compact rows that changed after they were written."""
         nodes: dict[str, list[dict]] = defaultdict(list)
         for node_id, label, props in kg.nodes():
@@ -227,7 +220,7 @@ class BulkWriter:
             if repr(clean) != self.written[node_id]:
                 nodes[label].append({"id": node_id, "props": clean})
         for label, rows in nodes.items():
-            store.write_rows(f"UNWIND $rows AS row MATCH (n:{label} {{id: row.id}}) "
+            write_rows(f"UNWIND $rows AS row MATCH (n:{label} {{id: row.id}}) "
                              f"SET n += row.props", rows)
         for name, table in kg.tables.items():
             changed: dict[tuple[str, str], list[dict]] = defaultdict(list)
@@ -238,7 +231,7 @@ class BulkWriter:
                     {"a": row[0], "b": row[1], "key": table.stored_key(row),
                      "props": props})
             for (la, lb), rows in changed.items():
-                store.write_rows(f"UNWIND $rows AS row MATCH (a:{la} {{id: row.a}})"
+                write_rows(f"UNWIND $rows AS row MATCH (a:{la} {{id: row.a}})"
                                  f"-[r:{name} {{key: row.key}}]->(b:{lb} {{id: row.b}}) "
                                  f"SET r += row.props", rows)
 

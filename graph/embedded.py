@@ -64,6 +64,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def log_directory() -> Path:
+    """Where the engine's logs go: ``$XDG_CACHE_HOME/htkg`` (``~/.cache/htkg``)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "htkg"
+
+
 def _start_jvm() -> None:
     """Start the JVM once per process, with logs sent to a file, not the console."""
     from arcadedb_embedded.jvm import start_jvm
@@ -71,7 +76,7 @@ def _start_jvm() -> None:
     if jpype.isJVMStarted():
         _lock_down()
         return
-    logs = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "htkg"
+    logs = log_directory()
     logs.mkdir(parents=True, exist_ok=True)
     props = logs / "arcadedb-log.properties"
     props.write_text(_LOG_PROPERTIES.format(pattern=str(logs / "arcadedb-%u.log")))
@@ -261,8 +266,8 @@ def start_server(root: Path, create: bool = False, tls: TLS | None = None, *,
                 _limit(server, read_only, timeout)
         except Exception as exc:
             server.stop()
-            raise StoreError(f"cannot open the embedded database in {root}: "
-                             f"{_scrub(_first_line(exc), password)}") from None
+            raise StoreError(f"cannot {'create' if create else 'open'} the embedded database "
+                             f"in {root}: {_scrub(_first_line(exc), password)}") from None
         scheme = "bolt+s" if tls else "bolt"
         return EmbeddedServer(root, f"{scheme}://127.0.0.1:{bolt}", "root", password, server,
                               read_only)

@@ -17,7 +17,6 @@ a property; it may not change the label).
 """
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
@@ -25,28 +24,26 @@ from typing import Any, Iterable, Iterator
 import networkx as nx
 
 from htkg.errors import LoadError
-from htkg.graph.records import Edge, Node
+from htkg.graph.lookalike import LookalikeIndex
+from htkg.graph.records import Edge, Node, Provenance
 from htkg.graph.table import RelationshipTable, cached
 from htkg.schema.model import Schema, load_schema
 
-_WHERE = re.compile(r"^(?P<file>.*?)(?::(?P<line>\d+)| ¶(?P<para>\S+))? \((?P<loader>[\w-]+)\)$")
 _MERGED = ("aliases", "sources")
 
 
 def where(source: str) -> tuple[str | None, int | None]:
-    """Split a provenance string into (file, line) for error messages.
+    """Where a record came from, as (file, line) for error messages.
 
     >>> where("registry/organisations.yaml:12 (registry)")
     ('registry/organisations.yaml', 12)
     >>> where("minutes.txt ¶4.5 (minutes)")
     ('minutes.txt ¶4.5', None)
     """
-    m = _WHERE.match(source or "")
-    if not m:
-        return (source or None, None)
-    if m["para"]:
-        return (f"{m['file']} ¶{m['para']}", None)
-    return (m["file"], int(m["line"]) if m["line"] else None)
+    p = Provenance.parse(source)
+    if p.paragraph is not None:
+        return p.where, None
+    return (p.file or None), p.line
 
 
 @dataclass
@@ -68,6 +65,8 @@ class KnowledgeGraph:
     notes: list[str] = field(default_factory=list)
     # Relationship types the schema marks compact, by type (graph/table.py).
     tables: dict[str, RelationshipTable] = field(default_factory=dict)
+    # Every entity's names as shown, so that a lookalike body is refused (graph/lookalike.py).
+    lookalikes: LookalikeIndex = field(default_factory=LookalikeIndex, repr=False)
 
     # -- adding -----------------------------------------------------------
     def add(self, record: Node | Edge) -> None:
@@ -128,6 +127,7 @@ class KnowledgeGraph:
         existing = self.g.nodes.get(node.id)
         what = f"{node.label} '{node.id}'"
         props = self._clean(node, label.properties, what, new=existing is None)
+        self.lookalikes.check(node, new=existing is None)
         if existing is None:
             props.setdefault("aliases", [])
             props["sources"] = [node.source] if node.source else []
@@ -187,7 +187,7 @@ class KnowledgeGraph:
             table.add(edge.source_id, edge.target_id, tuple(props.get(c) for c in table.columns),
                       edge.source)
             return
-        key = edge.type + "|" + "|".join(str(props.get(k, "")) for k in rel.key)
+        key = rel.graph_key(props)
         existing = self.g.get_edge_data(edge.source_id, edge.target_id, key)
         if existing is None:
             props["sources"] = [edge.source] if edge.source else []

@@ -32,21 +32,64 @@ class Edge:
     source: str = ""
 
 
+_PROVENANCE = re.compile(r"^(?P<file>.*?)(?::(?P<line>\d+)| ¶(?P<para>\S+))? \((?P<loader>[\w-]+)\)$")
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a fact came from: a file (or dataset), a line or a paragraph, and the
+    loader that read it. Stored in a fact's ``sources`` list as its string form.
+
+    >>> str(Provenance("registry/organisations.yaml", "registry", line=12))
+    'registry/organisations.yaml:12 (registry)'
+    >>> p = Provenance.parse("idmg.txt ¶4.5 (minutes)")
+    >>> p.file, p.paragraph, p.loader, p.where
+    ('idmg.txt', '4.5', 'minutes', 'idmg.txt ¶4.5')
+    >>> Provenance.parse("pycountry:iso3166-1#NG (registry)").dataset
+    'pycountry:iso3166-1'
+    >>> Provenance.parse("written by hand").file
+    'written by hand'
+    """
+
+    file: str
+    loader: str = ""
+    line: int | None = None
+    paragraph: str | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> "Provenance":
+        """Read a stored provenance string; text in no known form is kept whole as the file."""
+        m = _PROVENANCE.match(text or "")
+        if not m:
+            return cls(text or "")
+        return cls(m["file"], m["loader"], int(m["line"]) if m["line"] else None, m["para"])
+
+    @property
+    def where(self) -> str:
+        """The file with its line (``f.yaml:12``) or paragraph (``m.txt ¶4.5``)."""
+        if self.paragraph is not None:
+            return f"{self.file} ¶{self.paragraph}"
+        return f"{self.file}:{self.line}" if self.line is not None else self.file
+
+    @property
+    def dataset(self) -> str:
+        """The file or dataset alone, without an entry within it (``#NG``)."""
+        return self.file.split("#", 1)[0]
+
+    def __str__(self) -> str:
+        return f"{self.where} ({self.loader})" if self.loader else self.where
+
+
 def provenance(loader: str, file: str | Path, line: int | None = None,
                paragraph: str | None = None) -> str:
-    """Return the provenance string stored in a fact's ``sources`` list.
+    """The provenance string stored in a fact's ``sources`` list (see :class:`Provenance`).
 
     >>> provenance("registry", "registry/organisations.yaml", line=12)
     'registry/organisations.yaml:12 (registry)'
     >>> provenance("minutes", "idmg.txt", paragraph="4.5")
     'idmg.txt ¶4.5 (minutes)'
     """
-    where = str(file)
-    if paragraph is not None:
-        where = f"{where} ¶{paragraph}"
-    elif line is not None:
-        where = f"{where}:{line}"
-    return f"{where} ({loader})"
+    return str(Provenance(str(file), loader, None if paragraph is not None else line, paragraph))
 
 
 def slugify(text: str) -> str:

@@ -12,23 +12,53 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections import defaultdict
-from functools import lru_cache
 from typing import Iterable
 
-_TOKEN = re.compile(r"[\w'’]+|&")
+#: Characters that show as nothing: the soft hyphen, zero-width spaces and
+#: joiners, bidi marks and isolates, variation selectors, fillers, the BOM and
+#: tag characters. "Home\u200bOffice" must not pass for a body of its own.
+INVISIBLE = ("\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+             "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0000-\U000e0fff")
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
+_TOKEN = re.compile(f"[\\w'’{INVISIBLE}]+|&")
 _ABBREV = re.compile(r"^[A-Z][A-Za-z]*[A-Z][A-Za-z]*$")
 
 
+def shown_form(text: str) -> str:
+    """A name as a reader sees it: invisible characters dropped, compatibility forms
+    (a no-break space, full-width letters) folded, spaces collapsed.
+
+    >>> shown_form("Home\\u00a0Of\\u00adfice\\u200b") == shown_form("Home Office")
+    True
+    """
+    text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
+    return " ".join(text.split())
+
+
+def invisible_in(text: str) -> list[str]:
+    """The invisible characters in a text, as U+XXXX.
+
+    >>> invisible_in("Home\\u200bOffice\\u00ad")
+    ['U+200B', 'U+00AD']
+    """
+    return [f"U+{ord(c):04X}" for c in _INVISIBLE.findall(text)]
+
+
 def tokens(text: str) -> list[tuple[str, int, int]]:
-    """Normalised word tokens of a text with their offsets.
+    """Normalised word tokens of a text with their offsets; a word holding an
+    invisible character (a zero-width space, a soft hyphen) reads as without it.
 
     >>> [t for t, _, _ in tokens("Barnardo's & the NCA")]
     ['barnardos', 'and', 'the', 'nca']
+    >>> [t for t, _, _ in tokens("Ho\\u200bme Of\\u00adfice")]
+    ['home', 'office']
     """
     out = []
     for m in _TOKEN.finditer(text):
-        word = m.group().casefold().replace("'", "").replace("’", "").replace("_", " ").strip()
+        word = unicodedata.normalize("NFKC", _INVISIBLE.sub("", m.group()))
+        word = word.casefold().replace("'", "").replace("’", "").replace("_", " ").strip()
         if word == "&":
             word = "and"
         if word:
@@ -170,10 +200,3 @@ class Resolver:
                 break
             i += 1
         return found
-
-
-@lru_cache(maxsize=1)
-def default_resolver() -> Resolver:
-    """The resolver over the bundled registry, built once per process."""
-    from htkg.loaders.registry import registry_graph
-    return Resolver.from_graph(registry_graph())

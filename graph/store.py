@@ -1,12 +1,8 @@
-"""Read and write the graph through the official neo4j driver.
+"""Open the graph and read it through the official neo4j driver.
 
 The same code serves the embedded default (ArcadeDB in-process, reached over
-its Bolt listener) and a Neo4j 5 server or Aura given by URI. Writing
-follows the driver's documented pattern: constraints first, then batches of
-``UNWIND $rows AS row MERGE (n:Label {id: row.id}) SET n += row.props``;
-relationships match both labelled endpoints and MERGE on their key. Values
-reach Cypher only as parameters; labels and types in query text come from
-the schema, never from input.
+its Bolt listener) and a Neo4j 5 server or Aura given by URI. Values reach
+Cypher only as parameters. Writing is :mod:`htkg.graph.writers`.
 
 Reading is read-only by construction: the embedded database is opened
 READ_ONLY (the engine refuses every write) and a server is read in READ
@@ -20,9 +16,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
-import threading
 import ssl
-from collections import defaultdict
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -35,14 +30,9 @@ from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavaila
 from htkg.errors import QueryError, QueryTimeout, StoreError
 from htkg.graph import embedded, guard
 from htkg.graph.bounded import query_timeout, run_bounded, timeout_message
-from htkg.graph.bulk import relationship_key, storable
-from htkg.graph.model import KnowledgeGraph
-from htkg.graph.summary import summarise_referrals
 
-BATCH = 2000
 GRACE = 2.0     # seconds past the engine's own time limit before htkg cuts the connection
 URI_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
-Progress = Callable[[str, int, int], None]
 
 
 def is_uri(db: str | None) -> bool:
@@ -113,13 +103,6 @@ class Result:
     rows: list[dict[str, Any]]
 
 
-@dataclass
-class WriteStats:
-    nodes: int = 0
-    relationships: int = 0
-    batches: int = 0
-
-
 def plain(value: Any) -> Any:
     """Driver values (nodes, relationships, paths, temporals) as JSON-ready data."""
     if isinstance(value, neo4j.graph.Node):
@@ -145,8 +128,7 @@ class Store:
     default of :func:`~htkg.graph.bounded.query_timeout`). ``read_only``
     says the engine itself refuses writes on this connection (the embedded
     database opened READ_ONLY). ``give_up`` is called when a read is stopped
-    while it runs (its time limit, Ctrl-C): it must end the connection's
-    pending read; by default the driver is closed.
+    while it runs (its time limit, Ctrl-C), after the driver is closed.
     """
 
     def __init__(self, driver: neo4j.Driver, database: str | None, shown: str, *,
@@ -162,56 +144,6 @@ class Store:
 
     def _session(self, mode: str = neo4j.WRITE_ACCESS) -> neo4j.Session:
         return self.driver.session(database=self.database, default_access_mode=mode)
-
-    # -- writing ------------------------------------------------------------
-    def write_graph(self, kg: KnowledgeGraph, progress: Progress | None = None) -> WriteStats:
-        """Write every node and relationship of ``kg``; running it twice changes nothing.
-
-        Each batch is its own retried write transaction (``execute_write``),
-        so an interrupted push leaves whole batches and a rerun converges.
-        """
-        stats = WriteStats()
-        summarise_referrals(kg)
-        total = kg.size()
-        self.create_constraints(kg)
-        by_label: dict[str, list[dict]] = defaultdict(list)
-        for node_id, label, props in kg.nodes():
-            by_label[label].append({"id": node_id, "props": storable(props)})
-        by_type: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
-        for a, b, rel_type, props in kg.edges():
-            by_type[(rel_type, kg.label_of(a), kg.label_of(b))].append(
-                {"a": a, "b": b, "key": relationship_key(kg, rel_type, props),
-                 "props": storable(props)})
-        work = [(f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n += row.props",
-                 rows, "nodes") for label, rows in by_label.items()]
-        work += [(f"UNWIND $rows AS row MATCH (a:{la} {{id: row.a}}) "
-                  f"MATCH (b:{lb} {{id: row.b}}) "
-                  f"MERGE (a)-[r:{rel_type} {{key: row.key}}]->(b) SET r += row.props",
-                  rows, "relationships") for (rel_type, la, lb), rows in by_type.items()]
-        with self._session() as session:
-            for query, rows, stage in work:
-                for batch in _batches(rows):
-                    session.execute_write(_run, query, batch)
-                    stats.batches += 1
-                    setattr(stats, stage, getattr(stats, stage) + len(batch))
-                    if progress:
-                        progress(f"writing {stage}", stats.nodes + stats.relationships, total)
-        return stats
-
-    def write_rows(self, query: str, rows: list[dict]) -> int:
-        """Run ``query`` (which UNWINDs ``$rows``) over ``rows`` in batches, each
-        its own retried write transaction; return how many batches ran."""
-        batches = 0
-        with self._session() as session:
-            for batch in _batches(rows):
-                session.execute_write(_run, query, batch)
-                batches += 1
-        return batches
-
-    def create_constraints(self, kg: KnowledgeGraph) -> None:
-        with self._session() as session:
-            for statement in kg.schema.constraint_statements():
-                session.run(statement).consume()
 
     # -- reading ------------------------------------------------------------
     def read(self, query: str, params: dict | None = None) -> Result:
@@ -289,15 +221,6 @@ class Store:
         types = self.read("MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS n")
         return (dict(sorted((r["label"], r["n"]) for r in labels.rows)),
                 dict(sorted((r["type"], r["n"]) for r in types.rows)))
-
-
-def _run(tx: neo4j.ManagedTransaction, query: str, rows: list[dict]) -> None:
-    tx.run(query, rows=rows).consume()
-
-
-def _batches(rows: list, size: int = BATCH) -> Iterator[list]:
-    for i in range(0, len(rows), size):
-        yield rows[i:i + size]
 
 
 def _lost(shown: str, exc: DriverError) -> str:
@@ -414,25 +337,3 @@ def open_store(db: str | Target | None = None, *, timeout: float | None = None) 
         finally:
             if store is None or not store.abandoned:
                 server.stop()
-
-
-def write_store(kg: KnowledgeGraph, db: str | None = None,
-                progress: Progress | None = None) -> tuple[WriteStats, Target]:
-    """Write ``kg`` to the target. An embedded build goes into a new generation
-    that replaces the current one only when complete."""
-    target = resolve_target(db)
-    if target.uri:
-        store = _connect(target.uri, target.user, target.password, target.database, target.shown)
-        try:
-            return store.write_graph(kg, progress), target
-        except Neo4jError as exc:
-            raise StoreError(f"writing to {target.shown} failed: {_driver_message(exc)}") from None
-        except DriverError as exc:
-            raise StoreError(_lost(target.shown, exc) + "; a rerun converges on the same "
-                             "graph") from None
-        finally:
-            store.driver.close()
-    from htkg.graph.embedded_build import EmbeddedBuild
-    with EmbeddedBuild(target.path, progress) as build:
-        nodes, rels = build.finish(kg)
-    return WriteStats(nodes, rels, 1), target

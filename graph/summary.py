@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import operator
 
-from htkg.graph.model import KnowledgeGraph, where
-from htkg.graph.records import provenance
+from htkg.graph.model import KnowledgeGraph
+from htkg.graph.records import Provenance, provenance
 
 TYPE = "REFERRED_QUARTER"
 LOADER = "summary"
@@ -60,7 +60,7 @@ def _file(source: str, files: dict[str, str]) -> str:
     short = f"{head} {loader}" if colon and space and number.isdigit() else source
     f = files.get(short)
     if f is None:
-        f = files[short] = where(short)[0] or ""
+        f = files[short] = Provenance.parse(short).file
     return f
 
 

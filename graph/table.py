@@ -83,9 +83,9 @@ class RelationshipTable:
             yield row[_A], row[_B], self.props(row)
 
     def stored_key(self, row: list) -> str:
-        """The ``key`` property a store holds (see graph/bulk.py ``relationship_key``)."""
+        """The ``key`` property a store holds (:meth:`RelType.key_of`)."""
         values = row[_VALUES]
-        return "|".join(["" if values[i] is None else str(values[i]) for i in self._key])
+        return self.rel.key_from_values([values[i] for i in self._key])
 
     def key_of(self, row: list) -> str:
         """The same key string the model gives a networkx edge of this type."""

@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from importlib import resources
 
 from htkg.errors import LoadError
+from htkg.textfile import split_lines
 
 #: Normalised values that are deliberately not a country: they resolve to ().
 UNRESOLVABLE = frozenset({
@@ -70,7 +71,7 @@ def _bundled_rows() -> list[tuple[str, str]]:
     """Read ``data/demonyms.csv`` from the installed package."""
     name = "data/demonyms.csv"
     text = resources.files("htkg").joinpath("data").joinpath("demonyms.csv").read_text("utf-8")
-    reader = csv.reader(text.splitlines())
+    reader = csv.reader(split_lines(text))
     if next(reader, None) != ["demonym", "iso2", "note"]:
         raise LoadError("header must be 'demonym,iso2,note'", name, 1)
     rows = []

@@ -14,14 +14,17 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 import pycountry
 
 from htkg.errors import LoadError
 from htkg.graph.model import KnowledgeGraph
 from htkg.graph.records import Edge, Node, provenance
-from htkg.yamlfile import line_of, read_yaml
+from htkg.graph.resolver import Resolver
+from htkg.loaders import nationality
+from htkg.loaders.base import Record, RowsRead, Source
+from htkg.yamlfile import line_of, parse_yaml
 
 LOADER = "registry"
 REGISTRY_DIR = Path(__file__).resolve().parent.parent / "data" / "registry"
@@ -68,14 +71,14 @@ def _label_for(path: Path, doc: Any, shown: str) -> tuple[str, list]:
                             "'label' and 'entries'", shown, line_of(doc))
         return label, entries
     if isinstance(doc, list):
-        label = FILE_LABELS.get(path.stem)
+        label = FILE_LABELS.get(Source(path).stem)
         if label is None:
             raise LoadError(f"cannot tell which label these entries take: name the file one of "
                             f"{', '.join(f + '.yaml' for f in FILE_LABELS)}, or write it as "
                             f"'label: Organisation' with 'entries:'", shown)
         return label, doc
     if doc is None:
-        return FILE_LABELS.get(path.stem, "Organisation"), []
+        return FILE_LABELS.get(Source(path).stem, "Organisation"), []
     raise LoadError("a registry file is a YAML list of entries", shown, 1)
 
 
@@ -96,7 +99,7 @@ def file_records(path: str | Path) -> tuple[list[Node], list[Edge]]:
     """Parse one registry file into node and edge records (not yet validated)."""
     path = Path(path)
     shown = _shown(path)
-    doc = read_yaml(path, shown)
+    doc = parse_yaml(Source(path).text(shown, "YAML text", "save the file as UTF-8 text"), shown)
     label, entries = _label_for(path, doc, shown)
     nodes: list[Node] = []
     edges: list[Edge] = []
@@ -140,8 +143,7 @@ def _plain(value: Any) -> Any:
 
 def country_records() -> Iterator[Node]:
     """Every ISO 3166-1 country, with demonyms as aliases."""
-    from htkg.loaders.nationality import default_resolver as nationalities
-    demonyms = nationalities().demonyms_for
+    demonyms = nationality.default_resolver().demonyms_for
     version = getattr(pycountry, "__version__", "")
     rows = [(c.alpha_2, c.alpha_3, getattr(c, "common_name", None) or c.name,
              [getattr(c, "official_name", None), c.name]) for c in pycountry.countries]
@@ -160,17 +162,23 @@ def registry_files(directory: Path = REGISTRY_DIR) -> list[Path]:
     return sorted(directory.glob("*.yaml"))
 
 
-def load_registry(kg: KnowledgeGraph, files: list[Path] | None = None,
-                  countries: bool = True) -> None:
-    """Add the registry to a graph: all nodes first, then every relationship."""
+def records(files: list[Path] | None = None, countries: bool = True) -> Iterator[Record]:
+    """The registry's records: countries, then every file's entities, then every
+    relationship (so a relationship may name an entity of a later file)."""
     files = registry_files() if files is None else files
     if countries:
-        kg.add_all(country_records())
+        yield from country_records()
     parsed = [file_records(f) for f in files]
     for nodes, _ in parsed:
-        kg.add_all(nodes)
+        yield from nodes
     for _, edges in parsed:
-        kg.add_all(edges)
+        yield from edges
+
+
+def load_registry(kg: KnowledgeGraph, files: list[Path] | None = None,
+                  countries: bool = True) -> None:
+    """Add the registry to a graph (see :func:`records`)."""
+    kg.add_all(records(files, countries))
 
 
 @lru_cache(maxsize=1)
@@ -181,20 +189,23 @@ def registry_graph() -> KnowledgeGraph:
     return kg
 
 
+@lru_cache(maxsize=1)
+def default_resolver() -> Resolver:
+    """The resolver over the bundled registry, built once per process."""
+    return Resolver.from_graph(registry_graph())
+
+
 NAME = "registry"
 DESCRIPTION = "stakeholder registry entries, YAML"
 
 
-def recognises(path: Path, head: str) -> bool:
-    return path.suffix.lower() in (".yaml", ".yml")
+def recognises(source: Source) -> bool:
+    return source.suffix in (".yaml", ".yml")
 
 
-def load(path: Path, ctx) -> "FileReport":
-    """Load a registry file of one's own into the graph being built."""
-    from htkg.loaders import FileReport
-    before = ctx.kg.size()
-    nodes, edges = file_records(path)
-    ctx.kg.add_all(nodes)
-    ctx.kg.add_all(edges)
-    after = ctx.kg.size()
-    return FileReport(str(path), NAME, rows=len(nodes), records=after - before)
+def read(source: Source, ctx) -> Iterable[Record]:
+    """A registry file of one's own: its entities, then its relationships."""
+    nodes, edges = file_records(source.path)
+    yield RowsRead(len(nodes))
+    yield from nodes
+    yield from edges

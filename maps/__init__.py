@@ -7,10 +7,11 @@ The library entry point is :func:`write_map`::
     result = write_map(store, "ng.html", focus="Nigeria", depth=2)  # an open Store works too
     print(result.path, result.nodes, result.relationships)
 
-Reading (:mod:`.subgraph`), colours and sizes (:mod:`.style`), positions
-(:mod:`.layout`) and the two renderers (:mod:`.html`, :mod:`.png`) are
-separate so that a map can also be drawn from a networkx graph built
-elsewhere (the benchmark does).
+What a map is about is a selection (:mod:`htkg.selection`); drawing it
+(:mod:`.subgraph`, which merges parallel relationships), colours and sizes
+(:mod:`.style`), positions (:mod:`.layout`) and the two renderers
+(:mod:`.html`, :mod:`.png`) are separate so that a map can also be drawn
+from a networkx graph built elsewhere (the benchmark does).
 """
 from __future__ import annotations
 
@@ -21,8 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from htkg import selection
 from htkg.errors import QueryError
-from htkg.maps.subgraph import MAX_NODES, MapGraph, normalise_filters, read_map
+from htkg.graph.store import open_store
+from htkg.maps.html import render_html
+from htkg.maps.png import render_png
+from htkg.maps.style import style_map
+from htkg.maps.subgraph import MapGraph, read_map
+from htkg.selection import MAX_NODES
 
 FORMATS = ("html", "png")
 DEFAULT_NAME = "htkg-map"
@@ -60,12 +67,9 @@ def default_path(fmt: str) -> Path:
 
 def render(mg: MapGraph, fmt: str = "html", seed: int = 7) -> bytes:
     """The map as file contents (HTML text encoded as UTF-8, or PNG bytes)."""
-    from htkg.maps.style import style_map
     styled = style_map(mg, seed=seed)
     if fmt == "png":
-        from htkg.maps.png import render_png
         return render_png(styled)
-    from htkg.maps.html import render_html
     return render_html(styled).encode("utf-8")
 
 
@@ -108,14 +112,11 @@ def write_map(store_or_db=None, path: str | Path | None = None, *, fmt: str | No
     options = dict(focus=focus, depth=depth, query=query, params=params, kinds=list(kinds),
                    labels=list(labels), title=title, queries_dirs=list(queries_dirs))
     # Check what can be checked before a store opens (an embedded open takes seconds).
-    normalise_filters(options["labels"], options["kinds"])
-    if query:
-        from htkg.maps.saved import check
-        check(query, params or {}, options["queries_dirs"])
+    selection.check(focus=focus, query=query, params=params, kinds=options["kinds"],
+                    labels=options["labels"], queries_dirs=options["queries_dirs"])
     if hasattr(store_or_db, "read"):
         mg = read_map(store_or_db, **options)
     else:
-        from htkg.graph.store import open_store
         with open_store(store_or_db) as store:
             mg = read_map(store, **options)
     data = render(mg, fmt, seed=seed)

@@ -35,7 +35,7 @@ def _asset(name: str) -> str:
 @lru_cache(maxsize=None)
 def vis_files() -> tuple[str, str]:
     """vis-network's minified script and its style sheet, from the installed pyvis."""
-    import pyvis
+    import pyvis  # deferred: heavy (jinja2, IPython helpers); only its bundled files are read
     base = Path(pyvis.__file__).resolve().parent / "lib" / f"vis-{VIS_VERSION}"
     js = (base / "vis-network.min.js").read_text(encoding="utf-8")
     css = (base / "vis-network.css").read_text(encoding="utf-8")

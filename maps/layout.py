@@ -153,7 +153,7 @@ def grid_spring(n: int, edges: np.ndarray, iterations: int = 50, seed: int = 7,
     networkx's model: attraction d^2/k along edges, repulsion k^2/d between
     nodes, a pull towards the centre, and a temperature that falls linearly.
     """
-    from scipy.spatial import cKDTree
+    from scipy.spatial import cKDTree  # deferred: scipy is heavy
 
     rng = np.random.default_rng(seed)
     pos = rng.random((n, 2)) - 0.5
@@ -207,7 +207,7 @@ def grid_spring(n: int, edges: np.ndarray, iterations: int = 50, seed: int = 7,
 def separate(pos: np.ndarray, radii: np.ndarray, margin: float = MARGIN,
              iterations: int = 30) -> np.ndarray:
     """Push apart nodes whose discs (plus ``margin``) overlap; others stay put."""
-    from scipy.spatial import cKDTree
+    from scipy.spatial import cKDTree  # deferred: scipy is heavy
 
     pos = pos.copy()
     n = len(pos)

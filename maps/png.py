@@ -16,6 +16,7 @@ LABELLED_MAX = 40        # else label this many of the largest
 
 
 def render_png(sm: StyledMap, dpi: int = 110) -> bytes:
+    # deferred: matplotlib is heavy and only PNG maps need it
     import matplotlib
     matplotlib.use("Agg", force=True)
     from matplotlib import patheffects

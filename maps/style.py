@@ -229,7 +229,7 @@ def style_map(mg: MapGraph, pos: dict[str, tuple[float, float]] | None = None,
     if mg.focus in sizes:
         sizes[mg.focus] = max(sizes[mg.focus], (MIN_SIZE + MAX_SIZE) / 2)
     if pos is None:
-        from htkg.maps.layout import positions
+        from htkg.maps.layout import positions  # deferred: numpy, and scipy through it
         pos = positions(g, seed=seed, radii=sizes,
                         group=lambda v: category(g.nodes[v]["label"], g.nodes[v]["props"]))
     # Labels grow with their node: a little on small maps, where every label

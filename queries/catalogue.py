@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from htkg.errors import LoadError, QueryError
-from htkg.textfile import read_utf8
+from htkg.textfile import UNSAFE, char_name, read_utf8, split_lines
 from htkg.queries.params import TYPES, bind, convert
 
 BUNDLED = Path(__file__).resolve().parent
@@ -37,7 +37,6 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _KEY_LINE = re.compile(r"^//[ ]?([A-Za-z_]+):\s*(.*?)\s*$")
 _CONTINUED = re.compile(r"^//(?:\s{2,}|\t)(\S.*?)\s*$")
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<spec>[^()]*)\)\s*(?P<desc>.*)$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 LONGEST_LINE = 10_000
 _PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 # String literals, backquoted names and comments, so "$" inside them is not a use.
@@ -73,6 +72,11 @@ class SavedQuery:
     note: str = ""
     body_line: int = 1
     bundled: bool = False
+    header: str = ""   # the header's lines as written in the file
+
+    def listing(self) -> str:
+        """The header as written, a blank line, then the exact Cypher that runs."""
+        return f"{self.header}\n\n{self.cypher}"
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -196,15 +200,17 @@ def parse_query(text: str, file: str = "<text>", expected_name: str | None = Non
     header, an unknown type, a parameter declared twice, a ``$parameter``
     used but not declared, or one declared but not used.
     """
-    lines = text.splitlines()
+    # Lines end at "\n" only: U+2028 or U+001E in a header line must not start a
+    # line of Cypher that 'htkg queries' would not show; such characters are refused.
+    lines = split_lines(text)
     for no, line in enumerate(lines, 1):
         if len(line) > LONGEST_LINE:
             raise LoadError(f"a line of {len(line):,} characters: a saved query's lines are "
                             f"short (at most {LONGEST_LINE:,}); is this the right file?", file, no)
-        bad = _CONTROL.search(line)
+        bad = UNSAFE.search(line)
         if bad:
-            raise LoadError(f"control character U+{ord(bad.group()):04X}: a saved query is plain "
-                            f"text; remove it", file, no)
+            raise LoadError(f"{char_name(bad.group())}: a saved query is plain text, and this "
+                            f"character hides or breaks a line; remove it", file, no)
     fields: dict[str, list] = {k: [] for k in KEYS}
     last: tuple[str, int] | None = None  # (key, index in fields[key])
     n = 0
@@ -239,6 +245,7 @@ def parse_query(text: str, file: str = "<text>", expected_name: str | None = Non
             raise LoadError(f"'{k}' is given twice (first at line {fields[k][0][1]})", file, no)
         fields[k].append((key.group(2), no))
         last = (k, len(fields[k]) - 1)
+    header_end = n
     while n < len(lines) and not lines[n].strip():
         n += 1
     body_line = n + 1
@@ -278,7 +285,8 @@ def parse_query(text: str, file: str = "<text>", expected_name: str | None = Non
                             f"${p.name}", file, p.line)
     return SavedQuery(name=name, description=fields["description"][0][0], params=params,
                       examples=[v for v, _ in fields["example"]], cypher=cypher, path=file,
-                      note=fields["note"][0][0] if fields["note"] else "", body_line=body_line)
+                      note=fields["note"][0][0] if fields["note"] else "", body_line=body_line,
+                      header="\n".join(lines[header_start:header_end]))
 
 
 def read_query(path: str | Path, shown: str | None = None) -> SavedQuery:

@@ -2,10 +2,11 @@
 the value the Cypher receives.
 
 Each type is a small object with ``name``, ``help`` (what it accepts),
+``entity`` and ``label`` (whether, and of which label, it names an entity),
 ``static`` (True when it needs no store) and ``convert(value, lookup)``.
 Entity types (``entity``, ``organisation``, ``person``, ``sector``,
-``meeting``, ``country``) resolve names through the entities of the open
-store, so a query reads ids and never guesses. A value that means nothing,
+``meeting``, ``country``) resolve names through the open store's resolver
+(:mod:`htkg.graph.lookup`), so a query reads ids and never guesses. A value that means nothing,
 or several things, is a :class:`~htkg.errors.ResolveError` that lists the
 closest matches.
 
@@ -16,15 +17,17 @@ closest matches.
 """
 from __future__ import annotations
 
-import datetime as dt
 import difflib
+import json
 import re
-import weakref
 from dataclasses import dataclass
 from typing import Any, Callable
 
 from htkg.errors import QueryError, ResolveError
-from htkg.graph.resolver import Resolver, normalise
+from htkg.graph.lookup import Lookup
+from htkg.graph.resolver import normalise
+from htkg.loaders.nationality import country_code, default_resolver as nationalities
+from htkg.schema.model import load_schema
 
 #: The four UK nations: subdivision code, Country id, and the words people use.
 NATIONS = {
@@ -38,100 +41,134 @@ _NATION_WORDS = {normalise(w): code for code, (cid, words) in NATIONS.items()
                  for w in [code, cid, *words]}
 _TRUE = {"true", "yes", "y", "1", "on"}
 _FALSE = {"false", "no", "n", "0", "off"}
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
 
 
+#: Whole numbers a graph database stores (64 bits), and how deeply lists and
+#: maps given as a parameter may nest.
+INT_RANGE = (-2**63, 2**63 - 1)
+DEEPEST = 32
+_WHOLE = re.compile(r"^[+-]?[0-9]+$")
+
+
+def _shown(text: str, most: int = 60) -> str:
+    """A value as quoted in a message: printable, and short."""
+    text = text.encode("ascii", "backslashreplace").decode() if _has_surrogate(text) else text
+    return text if len(text) <= most else text[:most] + "..."
+
+
+def _has_surrogate(text: str) -> bool:
+    return any("\ud800" <= c <= "\udfff" for c in text)
+
+
+def _surrogate_problem(text: str) -> str:
+    """Why text holding half of a UTF-16 pair is refused, and what to do."""
+    c = next(c for c in text if "\ud800" <= c <= "\udfff")
+    if "\udc80" <= c <= "\udcff":   # how Python keeps a byte of a command line that is not UTF-8
+        return (f"not UTF-8 text (byte 0x{ord(c) - 0xdc00:02x}); give the value as UTF-8 "
+                f"(is the terminal's encoding UTF-8?)")
+    return (f"half of a UTF-16 surrogate pair (\\u{ord(c):04x}), which no text can hold; "
+            f"write the character itself")
+
+
+def check_value(name: str, value: Any) -> Any:
+    """A parameter's value, checked before it reaches the database; the value itself.
+
+    Refuses, naming the parameter: a whole number beyond 64 bits, NaN or an
+    infinity, text holding half of a UTF-16 surrogate pair (or bytes that are
+    not UTF-8), and lists or maps nested more than :data:`DEEPEST` deep.
+
+    >>> check_value("year", 2023)
+    2023
+    >>> check_value("year", 10**30)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    htkg.errors.QueryError: parameter 'year': 1000...000 is beyond the whole numbers a graph ...
+    """
+    todo = [(value, 0)]
+    while todo:
+        v, depth = todo.pop()
+        if isinstance(v, bool) or v is None:
+            continue
+        if isinstance(v, int):
+            if not INT_RANGE[0] <= v <= INT_RANGE[1]:
+                raise QueryError(f"parameter '{_shown(name)}': {_shown(str(v))} is beyond the "
+                                 f"whole numbers a graph stores (64 bits, up to {INT_RANGE[1]})")
+        elif isinstance(v, float):
+            if v != v or v in (float("inf"), float("-inf")):
+                raise QueryError(f"parameter '{_shown(name)}': NaN and infinities are not "
+                                 f"numbers a graph stores or JSON can hold; give a finite number")
+        elif isinstance(v, str):
+            if _has_surrogate(v):
+                raise QueryError(f"parameter '{_shown(name)}': {_surrogate_problem(v)}")
+        elif isinstance(v, (list, tuple, dict)):
+            if depth >= DEEPEST:
+                raise QueryError(f"parameter '{_shown(name)}': lists and maps nested more than "
+                                 f"{DEEPEST} deep; give a flatter value")
+            items = list(v.items()) if isinstance(v, dict) else [(None, x) for x in v]
+            for k, x in items:
+                if k is not None:
+                    todo.append((k, depth + 1))
+                todo.append((x, depth + 1))
+    return value
+
+
+def read_json_value(name: str, text: str) -> Any:
+    """``-p NAME=VALUE`` of a raw Cypher query: VALUE read as JSON where it parses, else
+    as text; checked by :func:`check_value`.
+
+    >>> read_json_value("n", "2023"), read_json_value("n", "Nigeria"), read_json_value("n", "[1]")
+    (2023, 'Nigeria', [1])
+    >>> read_json_value("n", "NaN")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    htkg.errors.QueryError: parameter 'n': NaN and infinities are not numbers a graph stores ...
+    """
+    check_value(name, text)
+    too_large = QueryError(f"parameter '{_shown(name)}': a number of more than 19 digits is "
+                           f"beyond the whole numbers a graph stores (64 bits, up to "
+                           f"{INT_RANGE[1]})")
+    if _WHOLE.match(text.strip()) and len(text.strip().lstrip("+-")) > 19:
+        raise too_large
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        value = text
+    except RecursionError:
+        raise QueryError(f"parameter '{_shown(name)}': lists and maps nested more than "
+                         f"{DEEPEST} deep; give a flatter value") from None
+    except ValueError:   # a number of more than 4,300 digits inside a list or map
+        raise too_large from None
+    return check_value(name, value)
+
+
 def _fail(message: str) -> QueryError:
     return QueryError(message)
-
-
-# -- entity lookup over the open store ------------------------------------------
-_ENTITIES = ("MATCH (n) RETURN n.id AS id, labels(n)[0] AS label, n.name AS name, "
-             "n.aliases AS aliases, n.date AS date")
-
-
-class Lookup:
-    """Entities of one open store, read once and kept while the store is open."""
-
-    _cache: "weakref.WeakKeyDictionary[Any, Lookup]" = weakref.WeakKeyDictionary()
-
-    def __init__(self, store: Any):
-        self.store = store
-        self._resolver: Resolver | None = None
-        self._dates: dict[str, list[str]] = {}
-
-    @classmethod
-    def of(cls, store: Any) -> "Lookup":
-        try:
-            return cls._cache[store]
-        except (KeyError, TypeError):
-            lookup = cls(store)
-            try:
-                cls._cache[store] = lookup
-            except TypeError:  # pragma: no cover - stores are weak-referenceable
-                pass
-            return lookup
-
-    @property
-    def resolver(self) -> Resolver:
-        if self._resolver is None:
-            if self.store is None:
-                raise QueryError("this parameter names an entity and needs an open store")
-            r = Resolver()
-            for row in self.store.read(_ENTITIES).rows:
-                r.add(row["id"], row["label"],
-                      [row["name"] or "", row["id"], *(row["aliases"] or [])])
-                if row["label"] == "Meeting" and row["date"]:
-                    self._dates.setdefault(str(row["date"]), []).append(row["id"])
-            self._resolver = r
-        return self._resolver
-
-    def entity(self, text: str, label: str | None) -> str:
-        from htkg.graph.inspect import resolve_entity
-        r = self.resolver
-        if label == "Meeting" and _ISO_DATE.match(text.strip()):
-            ids = sorted(self._dates.get(text.strip(), []))
-            if len(ids) == 1:
-                return ids[0]
-            if ids:
-                raise ResolveError(f"several meetings on {text.strip()}: {', '.join(ids)}; "
-                                   f"give the id", ids)
-            near = sorted(self._dates, key=lambda d: abs(_days(d) - _days(text.strip())))[:5]
-            shown = [f"{d} ({', '.join(self._dates[d])})" for d in near]
-            raise ResolveError(f"no meeting on {text.strip()}"
-                               + (f"; meetings nearest that date: {'; '.join(shown)}"
-                                  if shown else "; the graph holds no meetings"), shown)
-        try:
-            return resolve_entity(r, text, label)
-        except ResolveError:
-            if label is None and not r.resolve_all(text):
-                from htkg.loaders.nationality import country_code
-                code = country_code(text)
-                if code and f"country-{code.lower()}" in r:
-                    return f"country-{code.lower()}"
-            raise
-
-
-def _days(iso: str) -> int:
-    try:
-        return dt.date.fromisoformat(iso).toordinal()
-    except ValueError:
-        return 0
 
 
 # -- the types ---------------------------------------------------------------------
 @dataclass(frozen=True)
 class ParamType:
-    """One parameter type: what it accepts and how it converts a value."""
+    """One parameter type: what it accepts and how it converts a value.
+
+    ``entity`` types name an entity of the store (of ``label``, or of any
+    label when ``label`` is None): their values are resolved through the
+    open store, and the entities they name anchor a map of the query.
+    """
 
     name: str
     help: str
     convert_fn: Callable[[Any, "Lookup | None"], Any]
-    static: bool = True
+    entity: bool = False
+    label: str | None = None
+
+    @property
+    def static(self) -> bool:
+        """True when a value converts without a store."""
+        return not self.entity
 
     def convert(self, value: Any, lookup: "Lookup | None") -> Any:
         return self.convert_fn(value, lookup)
@@ -145,12 +182,19 @@ def _int(value: Any, _lookup) -> int:
     if isinstance(value, bool):
         raise _fail(f"{value!r} is not a whole number")
     if isinstance(value, int):
-        return value
-    text = _text(value).strip()
-    try:
-        return int(text)
-    except ValueError:
-        raise _fail(f"'{text}' is not a whole number") from None
+        number = value
+    else:
+        text = _text(value).strip()
+        if not _WHOLE.match(text):
+            raise _fail(f"'{_shown(text)}' is not a whole number")
+        if len(text.lstrip("+-")) > 19:   # more digits than 64 bits hold, however many
+            raise _fail(f"'{_shown(text)}' is beyond the whole numbers a graph stores "
+                        f"(64 bits, up to {INT_RANGE[1]})")
+        number = int(text)
+    if not INT_RANGE[0] <= number <= INT_RANGE[1]:
+        raise _fail(f"'{_shown(str(number))}' is beyond the whole numbers a graph stores "
+                    f"(64 bits, up to {INT_RANGE[1]})")
+    return number
 
 
 def _bool(value: Any, _lookup) -> bool:
@@ -175,7 +219,6 @@ def _nation(value: Any, _lookup) -> str:
 
 def kinds() -> tuple[str, ...]:
     """The Organisation kinds the schema allows."""
-    from htkg.schema.model import load_schema
     return load_schema().labels["Organisation"].properties["kind"].values
 
 
@@ -195,13 +238,25 @@ def _entity(label: str | None) -> Callable[[Any, Lookup | None], str]:
     def convert(value: Any, lookup: Lookup | None) -> str:
         if lookup is None:
             raise _fail("this parameter names an entity and needs an open store")
-        return lookup.entity(_text(value).strip(), label)
+        text = _text(value).strip()
+        try:
+            return lookup.entity(text, label)
+        except ResolveError:
+            # Any entity: a country may also be named by its ISO code or demonym.
+            if label is None and not lookup.resolver.resolve_all(text):
+                code = country_code(text)
+                if code and f"country-{code.lower()}" in lookup.resolver:
+                    return f"country-{code.lower()}"
+            raise
     return convert
+
+
+def _entity_type(name: str, help: str, label: str | None) -> ParamType:
+    return ParamType(name, help, _entity(label), entity=True, label=label)
 
 
 def _country(value: Any, lookup: Lookup | None) -> str:
     """A Country id from a name, ISO code, demonym or UK nation."""
-    from htkg.loaders.nationality import country_code, default_resolver as nationalities
     if lookup is None:
         raise _fail("a country parameter needs an open store")
     text = _text(value).strip()
@@ -238,21 +293,20 @@ TYPES: dict[str, ParamType] = {t.name: t for t in [
                         "('Scotland', 'Welsh')", _nation),
     ParamType("kind", "an organisation kind (department, ngo, local_authority...)", _kind),
     ParamType("country", "a country name, ISO code or demonym ('Nigeria', 'NG', 'Nigerian'), "
-                         "or a UK nation", _country, static=False),
-    ParamType("entity", "the id, name or alias of any entity", _entity(None), static=False),
-    ParamType("organisation", "an organisation's id, name or alias ('FCO')",
-              _entity("Organisation"), static=False),
-    ParamType("person", "a person's id, name or alias", _entity("Person"), static=False),
-    ParamType("sector", "a sector's id, name or alias ('agriculture')", _entity("Sector"),
-              static=False),
-    ParamType("meeting", "a meeting's id, name or date (2013-03-11)", _entity("Meeting"),
-              static=False),
+                         "or a UK nation", _country, entity=True, label="Country"),
+    _entity_type("entity", "the id, name or alias of any entity", None),
+    _entity_type("organisation", "an organisation's id, name or alias ('FCO')", "Organisation"),
+    _entity_type("person", "a person's id, name or alias", "Person"),
+    _entity_type("sector", "a sector's id, name or alias ('agriculture')", "Sector"),
+    _entity_type("meeting", "a meeting's id, name or date (2013-03-11)", "Meeting"),
 ]}
 
 
 def convert(param, value: Any, lookup: Lookup | None) -> Any:
     """Convert one value for a declared parameter, naming the parameter on error."""
     ptype = TYPES[param.type]
+    if isinstance(value, str) and _has_surrogate(value):
+        raise QueryError(f"parameter '{param.name}' ({param.type}): {_surrogate_problem(value)}")
     try:
         return ptype.convert(value, lookup)
     except ResolveError as exc:
@@ -280,6 +334,8 @@ def check(query, given: dict[str, Any]) -> None:
                                  f"{TYPES[p.type].help}); give it as -p {p.name}=VALUE")
         elif TYPES[p.type].static:
             convert(p, value, None)
+        elif isinstance(value, str) and _has_surrogate(value):   # before any store opens
+            raise QueryError(f"parameter '{p.name}' ({p.type}): {_surrogate_problem(value)}")
 
 
 def _missing(value: Any) -> bool:
@@ -300,3 +356,9 @@ def bind(query, given: dict[str, Any], store: Any = None) -> dict[str, Any]:
         value = p.default if _missing(given.get(p.name)) else given[p.name]
         out[p.name] = None if value is None else convert(p, value, lookup)
     return out
+
+
+def anchors(query, bound: dict[str, Any]) -> list[str]:
+    """The entity ids that ``query``'s bound parameters name, in declaration order."""
+    return [bound[p.name] for p in query.params
+            if TYPES[p.type].entity and isinstance(bound.get(p.name), str)]

@@ -48,6 +48,30 @@ class RelType:
     # types loaded by the hundred thousand, such as REFERRED.
     compact: bool = False
 
+    def key_of(self, props: dict) -> str:
+        """The ``key`` a store holds: what tells apart relationships of this type
+        between the same two entities (the values of :attr:`key`, joined).
+
+        >>> rel = load_schema().relationships["REFERRED"]
+        >>> rel.key_of({"year": 2023, "quarter": 4, "exploitation": "Labour",
+        ...             "nationality": "Albanian", "people": 3})
+        '2023|4|Labour|Albanian'
+        """
+        return self.key_from_values([props.get(k) for k in self.key])
+
+    @staticmethod
+    def key_from_values(values) -> str:
+        """:meth:`key_of` from the key's values, in the order of :attr:`key`."""
+        return "|".join("" if v is None else str(v) for v in values)
+
+    def graph_key(self, props: dict) -> str:
+        """The in-memory graph's key of one relationship: the type, then :meth:`key_of`.
+
+        >>> load_schema().relationships["OPERATES_IN"].graph_key({})
+        'OPERATES_IN|'
+        """
+        return f"{self.name}|{self.key_of(props)}"
+
 
 @dataclass(frozen=True)
 class Schema:

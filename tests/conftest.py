@@ -40,11 +40,22 @@ def _work_in_a_temporary_directory(tmp_path_factory):
 @pytest.fixture(scope="session")
 def registry_store(tmp_path_factory) -> str:
     """An embedded store holding the bundled registry only."""
-    from htkg.graph.store import write_store
-    from htkg.loaders import build_graph
+    import htkg
     db = tmp_path_factory.mktemp("registry-store")
-    kg, _ = build_graph([])
-    write_store(kg, str(db))
+    htkg.build([], str(db))
+    return str(db)
+
+
+@pytest.fixture(scope="session")
+def formula_store(tmp_path_factory) -> str:
+    """An embedded store of the bundled registry and fixtures/hostile/formula-bodies.yaml:
+    names that start like spreadsheet formulas, aliases holding every array delimiter."""
+    from click.testing import CliRunner
+    from htkg.cli import main
+    db = tmp_path_factory.mktemp("formula-store") / "store"
+    result = CliRunner().invoke(main, ["build", str(FIXTURES / "hostile" / "formula-bodies.yaml"),
+                                       "--db", str(db), "--no-map"])
+    assert result.exit_code == 0, result.output
     return str(db)
 
 

@@ -3,9 +3,9 @@ result or raises the library's own error (``LoadError``, ``SchemaError``), never
 another exception.
 
 Covered here: registry YAML (``registry.file_records``, then the records through a
-``KnowledgeGraph``), the NRM tables (``nrm.load`` for referral, Duty to Notify and
+``KnowledgeGraph``), the NRM tables (``nrm.read`` for referral, Duty to Notify and
 longitudinal tables, and ``parse_referrals`` with ``reconcile``), RDF
-(``rdf_graph.parse_file`` and ``load_into`` on Turtle, JSON-LD and N-Triples), the
+(``loaders.rdf.parse_file`` and ``load_into`` on Turtle, JSON-LD and N-Triples), the
 schema YAML (``schema.model.parse_schema``) and the saved-query header parser
 (``queries.catalogue.parse_query``). Minutes and demonyms have theirs in
 tests/test_minutes.py and tests/test_nationality.py.
@@ -29,7 +29,9 @@ from hypothesis import strategies as st
 from htkg.errors import LoadError
 from htkg.graph.model import KnowledgeGraph
 from htkg.graph.records import Edge, Node
-from htkg.loaders import LoadContext, nrm
+from htkg.loaders import nrm
+from htkg.loaders.base import Source
+from htkg.pipeline.load import Context, merge
 from htkg.loaders.nrm.referrals import parse_referrals, reconcile
 from htkg.loaders.registry import REGISTRY_DIR, file_records, load_registry
 from htkg.queries.catalogue import BUNDLED, SavedQuery, parse_query
@@ -212,7 +214,8 @@ def test_nrm_tables_load_or_load_error(scratch, registry_kg, table, data):
     kg = copy.deepcopy(registry_kg)
     before = kg.g.number_of_edges()
     try:
-        report = nrm.load(path, LoadContext(kg))
+        source = Source(path)
+        report = merge(kg, nrm, source, nrm.read(source, Context(kg)))
     except LoadError as exc:
         assert exc.file == path.name
         if table.startswith("nrm_referrals_fuzz"):     # checked whole before adding
@@ -251,7 +254,7 @@ RDF["fuzz.ttl"] += texts(FIX / "export" / "hand-written.ttl",
 @example(name="fuzz.jsonld", data=b"[" * 100_000)
 @example(name="fuzz.ttl", data=b'@prefix e: <http://e/> .\ne:a e:b "x\n')
 def test_rdf_parse_and_load_or_load_error(scratch, name, data):
-    from htkg.exports.rdf_graph import load_into, parse_file
+    from htkg.loaders.rdf import load_into, parse_file
     if not isinstance(data, bytes):
         data = data.draw(mangled(RDF[name]))
     path = write(scratch, name, data)

@@ -287,7 +287,7 @@ def test_map_over_bolt_uri(bolt_env, tmp_path):
 
 
 def test_too_large_map_is_refused_with_advice(registry_store, monkeypatch, tmp_path):
-    from htkg.maps import subgraph
+    from htkg import selection as subgraph
     monkeypatch.setattr(subgraph, "MAX_NODES", 50)
     result = run("map", "--db", registry_store, "-o", tmp_path / "x.html")
     assert result.exit_code == 1

@@ -8,7 +8,6 @@ either side of the places where a sentence had to be rejoined.
 from __future__ import annotations
 
 import copy
-import doctest
 import json
 import re
 import sys
@@ -20,8 +19,6 @@ from hypothesis import strategies as st
 
 from htkg.errors import LoadError
 from htkg.graph.records import Edge, Node
-from htkg.loaders.minutes import layout as minutes_layout, parse as minutes_mod
-from htkg.loaders.minutes import people as minutes_people, records as minutes_graph
 from htkg.loaders.minutes import Minutes, format_text, parse_minutes, read_minutes
 from htkg.loaders.minutes.layout import join_fragments
 from htkg.loaders.minutes.people import Names, attendee_entries, person_part
@@ -125,12 +122,6 @@ def assert_clean(m: Minutes):
 
 
 # -- layout helpers ---------------------------------------------------------------
-def test_doctests():
-    for mod in (minutes_mod, minutes_layout, minutes_people, minutes_graph):
-        result = doctest.testmod(mod)
-        assert result.failed == 0, mod.__name__
-
-
 @pytest.mark.parametrize("parts, joined", [
     (["the cross-", "Government work"], "the cross-Government work"),
     (["the traffick-", "ing of adults"], "the trafficking of adults"),
@@ -377,17 +368,21 @@ def test_element_lines_point_into_the_file(tiny):
 
 
 # -- reading files ----------------------------------------------------------------
-def test_cp1252_is_read_with_a_warning(tmp_path, tiny):
+def test_cp1252_is_refused_with_its_line(tmp_path, tiny):
+    """One encoding policy for every reader (htkg.textfile): UTF-8 only, no guessing."""
     text = (FIXTURES / "run-together-2015-03-03.txt").read_text(encoding="utf-8")
     path = tmp_path / "windows.txt"
     path.write_bytes(text.replace("– via", "\u2013 via").encode("cp1252"))
-    m = read_minutes(path, tiny)
-    assert m.attendees[8].remote and "cp1252" in m.warnings[0].message
+    with pytest.raises(LoadError) as err:
+        read_minutes(path, tiny)
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if "– via" in t)
+    assert str(err.value).startswith(f"{path}:{line}: not UTF-8 text (byte 0x96): save the "
+                                     f"minutes as plain text in UTF-8")
 
 
 @pytest.mark.parametrize("data, message", [
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20, "binary"),
-    (b"Minutes\n1. Item\n\x81\x8d\x8f\x90\x9d", "neither UTF-8 nor cp1252"),
+    (b"Minutes\n1. Item\n\x81\x8d\x8f\x90\x9d", "not UTF-8 text (byte 0x81)"),
 ])
 def test_binary_or_undecodable_file_is_refused(tmp_path, data, message):
     path = tmp_path / "odd.txt"
@@ -405,8 +400,7 @@ def test_missing_file_is_a_load_error(tmp_path):
 # -- graph records --------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def registry():
-    from htkg.graph.resolver import default_resolver
-    from htkg.loaders.registry import registry_graph
+    from htkg.loaders.registry import default_resolver, registry_graph
     return registry_graph(), default_resolver()
 
 

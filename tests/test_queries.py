@@ -17,7 +17,8 @@ from click.testing import CliRunner
 
 from htkg.cli import main
 from htkg.errors import QueryError, ResolveError
-from htkg.graph.store import open_store, write_store
+from htkg.graph.store import open_store
+from htkg.graph.writers import write_store
 from htkg.queries import load_catalogue, run_query
 from htkg.queries.params import bind
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from htkg.graph.resolver import Resolver, default_resolver, normalise
+from htkg.graph.resolver import Resolver, normalise
+from htkg.loaders.registry import default_resolver
 from htkg.loaders.registry import registry_graph
 
 

@@ -97,15 +97,19 @@ PARALLEL = """
 import json, os, sys
 from pathlib import Path
 from htkg.exports.read import comparable
-from htkg.loaders import build_graph, nrm, parallel
+import htkg
+from htkg.loaders import nrm
+from htkg.pipeline import parallel
 parallel.MIN_BYTES = 0
-prepare = nrm.prepare
-def traced(path, ctx):
-    with open(sys.argv[2], "a") as f:
-        f.write(f"{os.getpid()}\\n")
-    return prepare(path, ctx)
-nrm.prepare = traced
-kg, report = build_graph([sys.argv[1]])
+read = nrm.read
+def traced(source, ctx):
+    if nrm.parallel(source):        # the referral tables, which workers may read
+        with open(sys.argv[2], "a") as f:
+            f.write(f"{os.getpid()}\\n")
+    return read(source, ctx)
+nrm.read = traced
+report = htkg.load([sys.argv[1]])
+kg = report.graph
 nodes, edges = comparable(kg)
 print(json.dumps({"parent": os.getpid(), "nodes": repr(sorted(nodes.items())),
                   "edges": repr(edges), "unresolved": repr(sorted(
@@ -134,7 +138,7 @@ def test_tables_read_in_workers_make_the_same_graph(tmp_path):
 
 def test_htkg_workers_must_be_a_number(monkeypatch):
     from htkg.errors import HtkgError
-    from htkg.loaders import parallel
+    from htkg.pipeline import parallel
     monkeypatch.setenv("HTKG_WORKERS", "lots")
     with pytest.raises(HtkgError, match="HTKG_WORKERS='lots' is not a whole number"):
         parallel.workers()
@@ -180,12 +184,12 @@ def test_a_table_loaded_twice_is_merged_in_the_store_after_streaming(tmp_path):
 def test_streamed_build_stores_what_the_graph_holds(tmp_path):
     """``htkg build`` (written while loading) against the in-memory graph of
     the same files, relationship by relationship."""
-    from htkg.loaders import build_graph
+    import htkg
     db = tmp_path / "db"
     done = subprocess.run([sys.executable, "-m", "htkg.cli", "build", str(FIX), "--db", str(db),
                            "--no-map"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    kg, _ = build_graph([FIX])
+    kg = htkg.load([FIX]).graph
     expected = [(a, b, {k: sorted(v) if isinstance(v, list) else v
                         for k, v in p.items() if v is not None and v != []})
                 for a, b, _, p in kg.edges("REFERRED")]

@@ -24,6 +24,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
+from htkg.textfile import split_lines
+
 SHORT = 30
 """Lines shorter than this may belong to the narrow Actions column."""
 
@@ -105,7 +107,9 @@ def clean_lines(text: str) -> tuple[list[Line], int]:
     >>> [(l.no, l.text, l.blanks) for l in lines], sep
     ([(1, 'Title', 0), (4, 'body text', 0), (6, 'more', 1)], 1)
     """
-    raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    # Lines end at "\n" (or "\r\n") only, as an editor shows them; a stray "\r"
+    # stays in its line, which is then reported unreadable.
+    raw = split_lines(text)
     rows = []
     for no, line in enumerate(raw, 1):
         line = line.replace("\t", "    ").replace("\xa0", " ").replace("\v", "")

@@ -28,9 +28,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from htkg import textfile
 from htkg.errors import LoadError
 from htkg.loaders.minutes import layout
-from htkg.loaders.minutes.people import Names, attendee_entries, person_part, split_owners
+from htkg.loaders.minutes.people import (Names, attendee_entries, person_part, seat_of,
+                                         split_owners)
 
 _MONTHS = {m: i for i, m in enumerate(
     "jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
@@ -153,35 +155,23 @@ class Minutes:
 
 
 def read_minutes(path: str | Path, resolve=None) -> Minutes:
-    """Read a file of minutes: UTF-8, or cp1252 with a warning.
+    """Read a file of minutes (UTF-8 text, see :mod:`htkg.textfile`; ``.gz`` and
+    ``.xz`` too).
 
-    A binary or undecodable file raises :class:`~htkg.errors.LoadError`
-    naming the file.
+    A binary or non-UTF-8 file raises :class:`~htkg.errors.LoadError` naming
+    the file (and the line of the first bad byte).
     """
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise LoadError(f"cannot read the file: {exc.strerror}", str(path)) from None
+    shown = str(path)
+    raw = textfile.read_bytes(path, shown)
     controls = sum(b < 32 and b not in (9, 10, 12, 13) for b in raw[:4096])
     if b"\x00" in raw[:4096] or controls > 0.05 * max(1, len(raw[:4096])):
         raise LoadError("this is a binary file, not minutes as text: give the minutes as plain "
                         "text (copy the text out of a PDF or Word file and save it as UTF-8)",
-                        str(path))
-    note = None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = raw.decode("cp1252")
-        except UnicodeDecodeError as exc:
-            raise LoadError(f"the text is neither UTF-8 nor cp1252 (byte {exc.start})",
-                            str(path)) from None
-        note = ParseWarning(None, "the file is not UTF-8; read it as cp1252 (Windows)")
-    minutes = parse_minutes(text, str(path), resolve)
-    if note:
-        minutes.warnings.insert(0, note)
-    return minutes
+                        shown)
+    text = textfile.decode_utf8(raw, shown, "minutes as text",
+                                "save the minutes as plain text in UTF-8 (in Notepad or Word, "
+                                "choose the UTF-8 encoding when saving)")
+    return parse_minutes(text, shown, resolve)
 
 
 def parse_minutes(text: str, file: str = "<text>", resolve=None) -> Minutes:
@@ -203,10 +193,12 @@ def parse_minutes(text: str, file: str = "<text>", resolve=None) -> Minutes:
     start = next((i for i, line in enumerate(lines) if layout.ITEM_RE.match(line.text)
                   or layout.PARA_RE.match(line.text)), len(lines))
     sections = _front_matter(lines[:start], minutes)
+    unplaced_orgs: list[tuple[Attendee, str]] = []
     for kind, entries in sections:
         for line in entries:
             _attendee_line(line, names, minutes.apologies if kind == "apologies"
-                           else minutes.attendees, warn)
+                           else minutes.attendees, unplaced_orgs)
+    _place_from_context(minutes, names, unplaced_orgs)
     raw_items, unplaced = layout.BodyParser(lines[start:], sep,
                                             lambda s: split_owners(s, names, lead=True) is not None
                                             ).run()
@@ -302,18 +294,43 @@ def _strip_date(text: str) -> str:
     return " ".join(text.split()).strip(" ,-–—:")
 
 
-def _attendee_line(line: layout.Line, names: Names, out: list[Attendee], warn: list) -> None:
+def _attendee_line(line: layout.Line, names: Names, out: list[Attendee],
+                   unplaced: list[tuple[Attendee, str]]) -> None:
+    """Read one attendee line into ``out``; an attendee whose organisation is a short
+    form that could not be placed goes to ``unplaced`` with the warning it earns."""
     if layout.garbled(line.text):
-        warn.append(ParseWarning(line.no, f"unreadable attendee line: {line.text[:40]!r}"))
+        unplaced.append((None, ParseWarning(line.no, f"unreadable attendee line: "
+                                                     f"{line.text[:40]!r}")))
         return
     for org, rest in attendee_entries(line.text, names):
         name, official, behalf, chair, remote = person_part(rest)
         if not org and not name:
-            warn.append(ParseWarning(line.no, f"could not read an attendee in {line.text[:40]!r}"))
+            unplaced.append((None, ParseWarning(line.no, f"could not read an attendee in "
+                                                         f"{line.text[:40]!r}")))
             continue
-        org_id = names.org(org, line.no) if org else None
-        out.append(Attendee(org or None, org_id, name, official, behalf,
-                            "chair" if chair else None, remote, line.no))
+        org_id, why = names.org_beside(org, seat_of(name, behalf), line.no) if org else (None, None)
+        attendee = Attendee(org or None, org_id, name, official, behalf,
+                            "chair" if chair else None, remote, line.no)
+        out.append(attendee)
+        if why:
+            unplaced.append((attendee, ParseWarning(line.no, why)))
+
+
+def _place_from_context(minutes: Minutes, names: Names,
+                        unplaced: list[tuple[Attendee | None, ParseWarning]]) -> None:
+    """A short form the same minutes place elsewhere ("the Executive" beside an MLA)
+    means that body on every line; what stays unplaced is warned about."""
+    placed: dict[str, set[str]] = {}
+    for a in minutes.attendees + minutes.apologies:
+        if a.organisation and a.organisation_id:
+            placed.setdefault(a.organisation, set()).add(a.organisation_id)
+    for attendee, warning in unplaced:
+        found = placed.get(attendee.organisation, set()) if attendee is not None else set()
+        if len(found) == 1:      # "the Government" beside an MSP and an AM places neither
+            attendee.organisation_id = next(iter(found))
+            names.unresolved.pop(attendee.organisation, None)
+        else:
+            minutes.warnings.append(warning)
 
 
 def _item(raw: layout.RawItem, vocab: set[str], names: Names, warn: list) -> Item:

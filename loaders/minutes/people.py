@@ -14,7 +14,16 @@ import re
 
 from htkg.errors import HtkgError
 
-POST_NOMINALS = {"MP", "MSP", "MLA", "AM", "MS", "MEP", "QC", "KC"}
+#: Seats in a legislature: what a member's post-nominal says about them.
+OFFICES = {"MP", "MSP", "MLA", "AM", "MS", "MEP"}
+POST_NOMINALS = OFFICES | {"QC", "KC", "OBE", "CBE", "MBE", "KBE", "DBE", "GBE", "QPM", "KPM",
+                           "KCB", "DL"}
+#: A member of a devolved legislature, and the words that name bodies of their nation:
+#: beside an MLA, "the Executive" is the Northern Ireland Executive.
+SEATS = {"MLA": ("Northern Ireland", ["Northern Ireland"]),
+         "MSP": ("Scotland", ["Scottish"]),
+         "AM": ("Wales", ["Welsh", "Welsh Assembly"]),
+         "MS": ("Wales", ["Welsh"])}
 HONORIFICS = {"Baroness", "Lord", "Lady", "Sir", "Dame", "Dr", "Mr", "Mrs", "Ms", "Miss", "Rt",
               "Professor", "Prof", "Cllr", "Councillor"}
 DEVOLVED = {"scotland": ("Scottish Government", "scottish-government"),
@@ -112,6 +121,33 @@ class Names:
             return self.lookup(devolved[0], "Organisation") or devolved[1]
         return self.org(name, line)
 
+    def org_beside(self, name: str, seat: str | None, line: int | None = None
+                   ) -> tuple[str | None, str | None]:
+        """(id, warning) for an attendee's organisation, read beside their seat.
+
+        A short form ("the Executive", "the Assembly") beside a member whose
+        post-nominal places them (MLA, MSP, AM, MS) is read as that nation's
+        body when exactly one such body exists; a short form that stays
+        unresolved comes back with a warning saying what to write.
+        """
+        plain = " ".join(name.split()).strip(" ,;:")
+        found = self.lookup(plain, "Organisation")
+        if found or not self.active:
+            return self.org(plain, line), None
+        bare = short_form(plain)
+        if bare and seat in SEATS:
+            nation, prefixes = SEATS[seat]
+            ids = {self.lookup(f"{prefix} {bare}", "Organisation") for prefix in prefixes} - {None}
+            if len(ids) == 1:
+                return ids.pop(), None
+            self.org(plain, line)
+            return None, (f"'{plain}' beside an {seat} (a member in {nation}): no single body "
+                          f"of {nation} is called '{bare}'; write the body's full name")
+        self.org(plain, line)
+        if bare:
+            return None, f"'{plain}' is a short form htkg cannot place; write the body's full name"
+        return None, None
+
     def person(self, name: str) -> str | None:
         return self.lookup(name, "Person")
 
@@ -122,6 +158,41 @@ class Names:
             return [(i, s, e) for i, s, e in self._scan(text)]
         except (HtkgError, ValueError, KeyError, TypeError):
             return []
+
+
+_GENERIC = {"Executive", "Government", "Assembly", "Parliament", "Department", "Office",
+            "Ministry", "Administration", "Commissioner", "Police", "Service", "Council"}
+
+
+def short_form(name: str) -> str | None:
+    """The body's words when a name is a short form that needs its nation
+    ("the Executive", "the Department of Justice"), else None.
+
+    >>> short_form("the Executive"), short_form("The Department of Justice"), short_form("HMRC")
+    ('Executive', 'Department of Justice', None)
+    """
+    words = name.split()
+    if not words or words[0].casefold() != "the" or len(words) > 5:
+        return None
+    words = words[1:]
+    if not words or words[0] not in _GENERIC:
+        return None
+    if not all(w[:1].isupper() or w.casefold() in _CONNECT for w in words):
+        return None
+    return " ".join(words)
+
+
+def seat_of(*texts: str | None) -> str | None:
+    """The devolved seat (MLA, MSP, AM, MS) a person's post-nominals give, if any.
+
+    >>> seat_of("Fiona Gault OBE MLA"), seat_of(None, "Tom Reed MSP"), seat_of("Ann Vale MP")
+    ('MLA', 'MSP', None)
+    """
+    for text in texts:
+        for word in (text or "").replace(",", " ").split():
+            if word in SEATS:
+                return word
+    return None
 
 
 # -- attendees ----------------------------------------------------------------
@@ -216,6 +287,8 @@ def _ends_entry(prev: str, nxt: str) -> bool:
     if nxt.startswith("(") or nxt in ("–", "—", "-") or nxt.casefold() in ("via", "by", "chair"):
         return False
     p = prev.rstrip(",;")
+    if nxt.rstrip(",;") in POST_NOMINALS:   # a run of them: "QC MP", "OBE MLA"
+        return False
     return (p.endswith(")") or p == "CHAIR" or p in POST_NOMINALS
             or p.casefold() in ("link", "videolink", "video-link", "official", "officials",
                                 "telephone", "teleconference", "phone"))

@@ -16,7 +16,7 @@ from typing import Iterator
 from htkg.errors import LoadError
 from htkg.graph.records import Edge, Node, provenance, slugify
 from htkg.loaders.minutes.parse import Minutes
-from htkg.loaders.minutes.people import POST_NOMINALS, Names
+from htkg.loaders.minutes.people import OFFICES, POST_NOMINALS, Names
 
 LOADER = "minutes"
 _COURTESY = {"Mr", "Mrs", "Ms", "Miss", "Dr", "Rt", "Hon", "The", "Sir", "Dame", "Professor",
@@ -111,7 +111,8 @@ def _attendance(minutes: Minutes, names: Names, mid: str, fname: str) -> Iterato
             if pid and pid != "person-":
                 bare = " ".join(_bare(a.name)) or a.name
                 person = {"name": bare, "aliases": [a.name]}
-                honorific = [w for w in a.name.split() if w in POST_NOMINALS]
+                honorific = ([w for w in a.name.split() if w in OFFICES]
+                             or [w for w in a.name.split() if w in POST_NOMINALS])
                 if honorific:
                     person["honorific"] = honorific[0]
                 yield Node("Person", pid, person, src)

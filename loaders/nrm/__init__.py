@@ -25,50 +25,34 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from htkg.errors import LoadError
+from htkg.loaders.base import Record, Source
 from htkg.loaders.nrm import tables
 from htkg.loaders.nrm.format import (DUTY_TO_NOTIFY, DUTY_TO_NOTIFY_LONGITUDINAL, HEADERS,
                                      LONGITUDINAL, NAME, REFERRALS, parse_period, period_of,
                                      table_kind)
-from htkg.loaders.nrm.referrals import apply_referrals, load_referrals, prepare_referrals
+from htkg.loaders.nrm.referrals import read_referrals
 
 DESCRIPTION = ("National Referral Mechanism statistics: referral tables by first responder, "
                "longitudinal and Duty to Notify tables, CSV")
 __all__ = ["DESCRIPTION", "DUTY_TO_NOTIFY", "DUTY_TO_NOTIFY_LONGITUDINAL", "HEADERS",
-           "LONGITUDINAL", "NAME", "REFERRALS", "apply", "load", "parse_period", "period_of",
-           "prepare", "recognises", "table_kind"]
+           "LONGITUDINAL", "NAME", "REFERRALS", "parallel", "parse_period", "period_of", "read",
+           "recognises", "table_kind"]
 
 
-def recognises(path: Path, head: str) -> bool:
-    return table_kind(path, head) is not None
+def recognises(source: Source) -> bool:
+    return table_kind(Path(source.name), source.head()) is not None
 
 
-def load(path: Path, ctx) -> "FileReport":
-    """Load one NRM table into ``ctx.kg`` (see the module docstring)."""
-    head = _read_head(path)
-    kind = table_kind(path, head)
+def read(source: Source, ctx) -> list[Record]:
+    """The records of one NRM table (see the module docstring)."""
+    kind = table_kind(Path(source.name), source.head())
     if kind == REFERRALS:
-        return load_referrals(path, ctx)
-    return tables.load(path, ctx, kind)
+        return read_referrals(source, ctx)
+    return tables.read(source, ctx, kind)
 
 
-def prepare(path: Path, ctx):
-    """A referral table read and checked, ready for :func:`apply`; None for the
-    other tables (loaded by :func:`load`). Changes nothing in ``ctx``, so
-    many tables may be prepared at once (see :mod:`htkg.loaders.parallel`)."""
-    if table_kind(path, _read_head(path)) != REFERRALS:
-        return None
-    return prepare_referrals(path, ctx)
-
-
-def apply(prepared, ctx) -> "FileReport":
-    """Add what :func:`prepare` read to ``ctx.kg``."""
-    return apply_referrals(prepared, ctx)
-
-
-def _read_head(path: Path) -> str:
-    try:
-        with open(path, "rb") as f:
-            return f.read(4096).decode("utf-8", errors="replace")
-    except OSError as exc:
-        raise LoadError(f"cannot read the file: {exc.strerror}", path.name) from None
+def parallel(source: Source) -> bool:
+    """Referral tables may be read in worker processes: what they yield depends only
+    on the registry and the names loaded before them. The other tables merge
+    figures into entities, so they are read here, in order."""
+    return table_kind(Path(source.name), source.head()) == REFERRALS

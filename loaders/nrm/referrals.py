@@ -5,8 +5,8 @@ published cell: responder, exploitation type, age band, gender, nationality
 and a count, with "Total" rows at every level. :func:`parse_referrals` reads
 and checks the whole file and indexes its cells;
 :func:`~htkg.loaders.nrm.reconcile.reconcile` sums the detail cells and
-compares them with every published total; :func:`prepare_referrals` makes
-the checked rows and :func:`apply_referrals` adds them to the graph.
+compares them with every published total; :func:`read_referrals` yields the
+table's rows as one batch of REFERRED relationships, with its notes.
 
 What becomes what:
 
@@ -28,13 +28,15 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 
 from htkg.errors import LoadError
+from htkg.graph.model import Unresolved
 from htkg.graph.records import provenance
-from htkg.loaders.nrm.format import (AGE_BANDS, GENDERS, LOADER, NAME, PROGRESS_EVERY, REFERRALS, TOTAL,
+from htkg.loaders import nationality
+from htkg.loaders.base import EdgeRows, Note, Record, RowsRead, Source
+from htkg.loaders.nrm.format import (AGE_BANDS, GENDERS, LOADER, PROGRESS_EVERY, REFERRALS, TOTAL,
                               _label, blank_or_bad, clean_name, count, csv_error, period_note,
                               period_of, read_rows)
 from htkg.loaders.nrm.reconcile import reconcile
@@ -245,50 +247,23 @@ def _responders(ctx, first_line: dict[str, int], shown: str,
     return ids
 
 
-@dataclass
-class Prepared:
-    """A referral table read, checked and reconciled, before anything is added:
-    what :func:`apply_referrals` adds to the graph. It crosses between
-    processes (see :mod:`htkg.loaders.parallel`), so it holds plain data."""
-
-    report: "FileReport"
-    rows: list[tuple[str, str, tuple, str]]         # checked REFERRED rows
-    unresolved: list[tuple[str, str, str]]          # (name, kind, provenance)
-
-
-def load_referrals(path: Path, ctx) -> "FileReport":
-    """Load one first-responder referral table (see the module docstring)."""
-    return apply_referrals(prepare_referrals(path, ctx), ctx)
-
-
-def apply_referrals(prepared: Prepared, ctx) -> "FileReport":
-    """Add a prepared table's relationships and unresolved names to the graph."""
-    for name, kind, source in prepared.unresolved:
-        ctx.kg.report_unresolved(name, kind, source)
-    ctx.kg.add_checked("REFERRED", prepared.rows)
-    return prepared.report
-
-
-def prepare_referrals(path: Path, ctx) -> Prepared:
-    """Read, check and reconcile one referral table; change nothing in ``ctx``."""
-    from htkg.loaders import FileReport
-    from htkg.loaders.nationality import default_resolver as nationalities
-
-    shown = path.name
+def read_referrals(source: Source, ctx) -> list[Record]:
+    """Read, check against its own totals and reconcile one referral table: its
+    rows as one :class:`EdgeRows` of REFERRED, its unresolved names and notes."""
+    path = Path(source.name)
+    shown = source.path.name
     year, quarter = period_of(path, ctx.options, shown)
-    parsed = parse_referrals(path, shown, ctx.progress)
-    report = FileReport(str(path), NAME, rows=parsed.rows)
-    notes = report.notes
+    parsed = parse_referrals(source.path, shown, ctx.progress)
+    notes: list[str] = []
     if note := period_note(path, ctx.options, (year, quarter)):
         notes.append(note)
-    kg = ctx.kg
     unresolved: list[tuple[str, str, str]] = []
 
     # Responders through the graph's resolver; unknown ones are reported, not loaded.
     responder_ids = _responders(ctx, parsed.first_line, shown, unresolved)
 
     # Nationalities to country ids; unresolvable values are counted, unknown ones reported.
-    demonyms = nationalities()
+    demonyms = nationality.default_resolver()
     countries: dict[str, tuple[str, ...] | None] = {}
     for nat, line in parsed.nat_lines.items():
         try:
@@ -298,7 +273,7 @@ def prepare_referrals(path: Path, ctx) -> Prepared:
             countries[nat] = None
             continue
         ids = tuple(f"country-{c.lower()}" for c in codes)
-        if any(kg.node(i) is None for i in ids):
+        if any(ctx.entity(i) is None for i in ids):
             unresolved.append((nat, "nationality", provenance(LOADER, shown, line)))
             countries[nat] = None
         else:
@@ -358,6 +333,5 @@ def prepare_referrals(path: Path, ctx) -> Prepared:
         notes.append("gender is published within age bands only: kept as adult_female, "
                      "child_male...; female/male/gender_other not set")
 
-    # Checked here; added by apply_referrals.
-    report.records = len(edges)
-    return Prepared(report, kg.check_edges("REFERRED", edges), unresolved)
+    return [RowsRead(parsed.rows), *(Unresolved(*u) for u in unresolved),
+            EdgeRows("REFERRED", edges), *(Note(n) for n in notes)]

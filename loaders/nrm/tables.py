@@ -33,9 +33,12 @@ from collections import defaultdict
 from pathlib import Path
 
 from htkg.errors import LoadError
+from htkg.graph.model import Unresolved
 from htkg.graph.records import Node, provenance
+from htkg.loaders import nationality
+from htkg.loaders.base import Note, Record, RowsRead, Source
 from htkg.loaders.nrm.format import (AGE_BANDS, DUTY_TO_NOTIFY, DUTY_TO_NOTIFY_LONGITUDINAL,
-                                     LOADER, LONGITUDINAL, NAME, _label, clean_name, count,
+                                     LOADER, LONGITUDINAL, _label, clean_name, count,
                                      iter_rows, period_note, period_of, read_rows)
 
 NRM_INITIATIVE = "National Referral Mechanism"
@@ -46,14 +49,15 @@ AGE_WORDS = {"adult": "adult", "child": "child", "age_unknown": "age unknown"}
 _QUARTER = re.compile(r"^\s*Q([1-4])\s*$", re.IGNORECASE)
 
 
-def load(path: Path, ctx, kind: str) -> "FileReport":
+def read(source: Source, ctx, kind: str) -> list[Record]:
+    """The records of one longitudinal or Duty to Notify table (see the module docstring)."""
     if kind == DUTY_TO_NOTIFY:
-        return load_duty_to_notify(path, ctx)
+        return read_duty_to_notify(source, ctx)
     if kind == DUTY_TO_NOTIFY_LONGITUDINAL:
-        return load_duty_to_notify_longitudinal(path, ctx)
+        return read_duty_to_notify_longitudinal(source, ctx)
     if kind == LONGITUDINAL:
-        return load_longitudinal(path, ctx)
-    raise LoadError(f"not an NRM table this loader reads ({kind})", path.name)
+        return read_longitudinal(source, ctx)
+    raise LoadError(f"not an NRM table this loader reads ({kind})", source.path.name)
 
 
 # -- entries "<key>: <N>" --------------------------------------------------------
@@ -90,30 +94,29 @@ def _quarter(value: str, shown: str, line: int) -> int | None:
     return int(m[1])
 
 
-def _nrm_initiative(ctx, shown: str, report) -> str | None:
+def _nrm_initiative(ctx, shown: str, out: list[Record]) -> str | None:
     nrm = ctx.resolver().resolve(NRM_INITIATIVE, "Initiative")
     if nrm is None:
-        ctx.kg.report_unresolved(NRM_INITIATIVE, "initiative", provenance(LOADER, shown))
-        report.notes.append("the National Referral Mechanism is not in the graph (build with the "
-                            "bundled registry): nothing loaded from this table")
+        out.append(Unresolved(NRM_INITIATIVE, "initiative", provenance(LOADER, shown)))
+        out.append(Note("the National Referral Mechanism is not in the graph (build with the "
+                        "bundled registry): nothing loaded from this table"))
     return nrm
 
 
 def _set_lists(ctx, label: str, node_id: str, lists: dict[str, dict[str, int]], source: str,
-               report) -> None:
+               out: list[Record]) -> None:
     """Merge entry lists into a node's properties (one record for the node)."""
-    props = ctx.kg.node(node_id)[1]
+    props = ctx.entity(node_id)[1]
     update = {}
     for prop, new in lists.items():
         if not new:
             continue
         update[prop], revised = merge_entries(props.get(prop), new)
         if revised:
-            report.notes.append(f"{node_id}.{prop}: replaced earlier figures for "
-                                f"{', '.join(revised[:5])}{' ...' if len(revised) > 5 else ''}")
+            out.append(Note(f"{node_id}.{prop}: replaced earlier figures for "
+                            f"{', '.join(revised[:5])}{' ...' if len(revised) > 5 else ''}"))
     if update:
-        ctx.kg.add(Node(label, node_id, update, source))
-        report.records += 1
+        out.append(Node(label, node_id, update, source))
 
 
 def _reconciled(differences: list[str], checked: int, what: str) -> str:
@@ -125,15 +128,13 @@ def _reconciled(differences: list[str], checked: int, what: str) -> str:
 
 
 # -- duty to notify by nationality ------------------------------------------------
-def load_duty_to_notify(path: Path, ctx) -> "FileReport":
+def read_duty_to_notify(source: Source, ctx) -> list[Record]:
     """One quarter's Duty to Notify reports by nationality, onto Country nodes."""
-    from htkg.loaders import FileReport
-    from htkg.loaders.nationality import default_resolver as nationalities
-
-    shown = path.name
-    year, quarter = period_of(path, ctx.options, shown)
+    shown = source.path.name
+    named = Path(source.name)
+    year, quarter = period_of(named, ctx.options, shown)
     period = f"{year}Q{quarter}"
-    table = read_rows(path, DUTY_TO_NOTIFY, shown)
+    table = read_rows(source.path, DUTY_TO_NOTIFY, shown)
     rows: list[tuple[int, str, int | None]] = []
     seen: set[str] = set()
     published = None
@@ -154,10 +155,10 @@ def load_duty_to_notify(path: Path, ctx) -> "FileReport":
         raise LoadError("the table has a header but no rows: the file looks truncated; "
                         "download it again", shown, 2)
 
-    demonyms = nationalities()
-    report = FileReport(str(path), NAME, rows=len(rows) + (published is not None))
-    if note := period_note(path, ctx.options, (year, quarter)):
-        report.notes.append(note)
+    demonyms = nationality.default_resolver()
+    out: list[Record] = [RowsRead(len(rows) + (published is not None))]
+    if note := period_note(named, ctx.options, (year, quarter)):
+        out.append(Note(note))
     per_country: dict[str, dict[str, int]] = defaultdict(dict)
     first_line: dict[str, int] = {}
     unresolvable: dict[str, int] = {}
@@ -171,14 +172,14 @@ def load_duty_to_notify(path: Path, ctx) -> "FileReport":
         try:
             codes = demonyms.resolve(nat)
         except LoadError:
-            ctx.kg.report_unresolved(nat, "nationality", provenance(LOADER, shown, line))
+            out.append(Unresolved(nat, "nationality", provenance(LOADER, shown, line)))
             continue
         ids = [f"country-{c.lower()}" for c in codes]
         if not ids:
             unresolvable[nat] = value
             continue
-        if any(ctx.kg.node(i) is None for i in ids):
-            ctx.kg.report_unresolved(nat, "nationality", provenance(LOADER, shown, line))
+        if any(ctx.entity(i) is None for i in ids):
+            out.append(Unresolved(nat, "nationality", provenance(LOADER, shown, line)))
             continue
         key = period if demonyms.country_code(nat) else f"{period} {nat}"
         for cid in ids:
@@ -186,28 +187,26 @@ def load_duty_to_notify(path: Path, ctx) -> "FileReport":
             first_line.setdefault(cid, line)
 
     values = [v for _, _, v in rows]
-    report.notes.append(f"Duty to Notify {year} Q{quarter}: {len(rows)} nationalities, "
-                        f"entries on {len(per_country)} countries")
+    out.append(Note(f"Duty to Notify {year} Q{quarter}: {len(rows)} nationalities, "
+                    f"entries on {len(per_country)} countries"))
     if published is not None and None not in values:
         diff = [] if sum(values) == published else [f"sum {sum(values)}, published {published}"]
-        report.notes.append(_reconciled(diff, 1, "the nationalities"))
+        out.append(Note(_reconciled(diff, 1, "the nationalities")))
     if unresolvable:
         listed = ", ".join(f"{k!r} ({v} reports)" for k, v in sorted(unresolvable.items()))
-        report.notes.append(f"nationality not a country, not loaded: {listed}")
+        out.append(Note(f"nationality not a country, not loaded: {listed}"))
     if suppressed:
-        report.notes.append(f"{suppressed} suppressed cells ([c]/[x]): not loaded")
+        out.append(Note(f"{suppressed} suppressed cells ([c]/[x]): not loaded"))
     for cid, entries in per_country.items():
         _set_lists(ctx, "Country", cid, {"duty_to_notify": entries},
-                   provenance(LOADER, shown, first_line[cid]), report)
-    return report
+                   provenance(LOADER, shown, first_line[cid]), out)
+    return out
 
 
 # -- duty to notify, national series ---------------------------------------------
-def load_duty_to_notify_longitudinal(path: Path, ctx) -> "FileReport":
-    from htkg.loaders import FileReport
-
-    shown = path.name
-    table = read_rows(path, DUTY_TO_NOTIFY_LONGITUDINAL, shown)
+def read_duty_to_notify_longitudinal(source: Source, ctx) -> list[Record]:
+    shown = source.path.name
+    table = read_rows(source.path, DUTY_TO_NOTIFY_LONGITUDINAL, shown)
     quarters: dict[str, int] = {}
     years: dict[str, int] = {}
     sums: dict[int, list] = defaultdict(list)
@@ -226,29 +225,27 @@ def load_duty_to_notify_longitudinal(path: Path, ctx) -> "FileReport":
             sums[y].append(value)
     if not n:
         raise LoadError("the table has a header but no rows: download it again", shown, 2)
-    report = FileReport(str(path), NAME, rows=n)
+    out: list[Record] = [RowsRead(n)]
     diff = [f"{y}: sum of quarters {sum(sums[int(y)])}, published {v}"
             for y, v in years.items()
             if v is not None and None not in sums[int(y)] and sum(sums[int(y)]) != v]
-    report.notes.append(f"Duty to Notify, all nationalities: {len(quarters)} quarters, "
-                        f"{len(years)} year{'s' if len(years) != 1 else ''}")
-    report.notes.append(_reconciled(diff, len(years), "the quarters of each year"))
-    nrm = _nrm_initiative(ctx, shown, report)
+    out.append(Note(f"Duty to Notify, all nationalities: {len(quarters)} quarters, "
+                    f"{len(years)} year{'s' if len(years) != 1 else ''}"))
+    out.append(Note(_reconciled(diff, len(years), "the quarters of each year")))
+    nrm = _nrm_initiative(ctx, shown, out)
     if nrm:
         _set_lists(ctx, "Initiative", nrm,
                    {"duty_to_notify": {k: v for k, v in quarters.items() if v is not None},
                     "duty_to_notify_by_year": {k: v for k, v in years.items() if v is not None}},
-                   provenance(LOADER, shown), report)
-    return report
+                   provenance(LOADER, shown), out)
+    return out
 
 
 # -- referrals, national series --------------------------------------------------
-def load_longitudinal(path: Path, ctx) -> "FileReport":
+def read_longitudinal(source: Source, ctx) -> list[Record]:
     """All NRM referrals by quarter, age and location of exploitation."""
-    from htkg.loaders import FileReport
-
-    shown = path.name
-    table = read_rows(path, LONGITUDINAL, shown)
+    shown = source.path.name
+    table = read_rows(source.path, LONGITUDINAL, shown)
     cells: dict[tuple[int, int | None, str, str | None], int | None] = {}
     ages: dict[str, str | None] = {}
     locations: dict[str, str | None] = {}
@@ -268,7 +265,7 @@ def load_longitudinal(path: Path, ctx) -> "FileReport":
         cells[key] = count(value, "NRM referrals", shown, line)
     if not n:
         raise LoadError("the table has a header but no rows: download it again", shown, 2)
-    report = FileReport(str(path), NAME, rows=n)
+    out: list[Record] = [RowsRead(n)]
 
     # Per quarter and age band: the locations against the published "Total" location.
     by_qa: dict[tuple[int, int | None, str], dict[str | None, int | None]] = defaultdict(dict)
@@ -311,19 +308,19 @@ def load_longitudinal(path: Path, ctx) -> "FileReport":
     partial = sorted({y for y, _ in quarters} - set(complete))
     if quarters:
         (y0, q0), (y1, q1) = quarters[0], quarters[-1]
-        report.notes.append(f"NRM referrals, all first responders: {len(quarters)} quarters "
-                            f"({y0} Q{q0} to {y1} Q{q1}), {len(by_year)} complete "
-                            f"year{'s' if len(by_year) != 1 else ''}")
+        out.append(Note(f"NRM referrals, all first responders: {len(quarters)} quarters "
+                        f"({y0} Q{q0} to {y1} Q{q1}), {len(by_year)} complete "
+                        f"year{'s' if len(by_year) != 1 else ''}"))
     if partial:
-        report.notes.append(f"incomplete years {', '.join(map(str, partial))}: by quarter only, "
-                            f"no yearly figures")
-    report.notes.append(_reconciled(diff, checked, "locations of exploitation"))
+        out.append(Note(f"incomplete years {', '.join(map(str, partial))}: by quarter only, "
+                        f"no yearly figures"))
+    out.append(Note(_reconciled(diff, checked, "locations of exploitation")))
     if suppressed:
-        report.notes.append(f"{suppressed} totals not loaded: they cover suppressed cells")
-    nrm = _nrm_initiative(ctx, shown, report)
+        out.append(Note(f"{suppressed} totals not loaded: they cover suppressed cells"))
+    nrm = _nrm_initiative(ctx, shown, out)
     if nrm:
         _set_lists(ctx, "Initiative", nrm,
                    {"referrals_by_quarter": by_quarter, "referrals_by_year": by_year,
                     "referrals_by_age": by_age, "referrals_by_location": by_location},
-                   provenance(LOADER, shown), report)
-    return report
+                   provenance(LOADER, shown), out)
+    return out

@@ -23,7 +23,6 @@ one IRI per owner (``htkg:meetingDate``); today's core schema has none.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 from urllib.parse import quote, unquote
@@ -82,9 +81,6 @@ DATATYPES = {
 # Node properties with a meaning of their own in RDF.
 SPECIAL = ("sources",)   # -> prov:wasDerivedFrom a htkg:SourceRecord
 
-_PROVENANCE = re.compile(r"^(?P<file>.*?)(?::(?P<line>\d+)| ¶(?P<para>\S+))? \((?P<loader>[\w-]+)\)$")
-
-
 class Lit(NamedTuple):
     """A literal: lexical form and datatype IRI (None for a plain string)."""
 
@@ -127,11 +123,6 @@ def id_of(iri: str) -> str | None:
     return None
 
 
-def edge_key(rel_type: str, key_props: tuple[str, ...], props: dict) -> str:
-    """The key the in-memory graph gives a relationship (type plus key values)."""
-    return rel_type + "|" + "|".join(str(props.get(k, "")) for k in key_props)
-
-
 def statement_iri(a: str, rel_type: str, b: str, key: str, keyed: bool) -> str:
     """Stable IRI of one relationship: endpoints and type, plus a hash of the
     key values for types that may link the same two entities more than once."""
@@ -141,22 +132,14 @@ def statement_iri(a: str, rel_type: str, b: str, key: str, keyed: bool) -> str:
     return STATEMENT + local
 
 
+def bind(g) -> None:
+    """Bind the project's prefixes on an rdflib graph."""
+    for p, ns in PREFIXES.items():
+        g.bind(p, ns, override=True, replace=True)
+
+
 def source_iri(text: str) -> str:
     return SOURCE + hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
-
-
-def split_provenance(text: str) -> tuple[str, int | None, str | None, str | None]:
-    """(file, line, paragraph, loader) of a provenance string.
-
-    >>> split_provenance("registry/organisations.yaml:12 (registry)")
-    ('registry/organisations.yaml', 12, None, 'registry')
-    >>> split_provenance("minutes.txt ¶4.5 (minutes)")
-    ('minutes.txt', None, '4.5', 'minutes')
-    """
-    m = _PROVENANCE.match(text)
-    if not m:
-        return text, None, None, None
-    return m["file"], int(m["line"]) if m["line"] else None, m["para"], m["loader"]
 
 
 @dataclass

@@ -1,0 +1,400 @@
+"""Which part of the stored graph a map, an export or ``htkg show`` is about.
+
+:func:`select` turns ``focus`` and ``depth``, a saved ``query`` with its
+``params`` and folders, ``kinds`` and ``labels`` into a :class:`Selection`:
+entities (label and every stored property) and every stored relationship
+among them, one per stored relationship, in full. It is one of:
+
+- the overview (no focus, no query): every entity, or those of the kinds
+  and labels given; lone countries are left out of an unfiltered overview;
+- a focus (id, name or alias) and its neighbours to a depth, hop by hop;
+- what a saved query returns (nodes, relationships, paths; for values, the
+  entities they name), with the entities its parameters name (anchors).
+
+:func:`everything` is the whole graph (exports), :func:`around` one entity
+and its relationships (``htkg show``). Quarterly totals (REFERRED_QUARTER)
+come along where a REFERRED between the same two entities is selected.
+Names resolve through the store's one resolver (:mod:`htkg.graph.lookup`);
+everything is read through ``store.read`` and ``store.read_records``. Maps
+merge a selection's parallel relationships into drawn edges; exports keep each.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, NamedTuple
+
+import neo4j.graph as ng
+
+from htkg.errors import QueryError
+from htkg.graph.lookup import Lookup
+from htkg.graph.store import plain
+from htkg.graph.summary import TYPE as SUMMARY
+from htkg.queries import bind, load_catalogue, user_dirs
+from htkg.queries.params import anchors as named_entities, check as check_params, kinds as org_kinds
+from htkg.schema.model import load_schema
+
+MAX_NODES = 5000
+SUMMED = "REFERRED"  # what the quarterly totals (SUMMARY) sum
+
+_NODE = "labels(n) AS labels, properties(n) AS props"
+# A row per two ends and type lists each relationship: fewer rows to decode.
+_REL = ("a.id AS a, type(r) AS type, b.id AS b, collect(elementId(r)) AS e, "
+        "collect(properties(r)) AS props")
+ALL_NODES = f"MATCH (n) RETURN {_NODE}"
+ALL_RELATIONSHIPS = f"MATCH (a)-[r]->(b) RETURN {_REL}"
+_NODES_BY_ID = f"MATCH (n) WHERE n.id IN $ids RETURN {_NODE}"
+_RELS_AMONG = f"MATCH (a)-[r]->(b) WHERE a.id IN $ids AND b.id IN $ids RETURN {_REL}"
+_RELS_TOUCHING = ("MATCH (a)-[r]->(b) WHERE (a.id IN $t AND b.id IN $ids) OR (b.id IN $t AND "
+                  f"a.id IN $ids) RETURN {_REL}")
+_STAR = ("MATCH (n {id: $id})-[r]-(m) RETURN elementId(r) AS e, type(r) AS type, "
+         "startNode(r).id = $id AS outgoing, m.id AS other, m.name AS other_name, "
+         "properties(r) AS props ORDER BY type, other_name")
+
+
+class Entity(NamedTuple):
+    label: str
+    props: dict
+
+
+class Relationship(NamedTuple):
+    """One stored relationship: its ends, type, every property, its element id."""
+
+    a: str
+    type: str
+    b: str
+    props: dict
+    element_id: str | None = None
+
+
+@dataclass
+class Selection:
+    """Entities by id (insertion-ordered) and every stored relationship among them."""
+
+    nodes: dict[str, Entity]
+    relationships: list[Relationship]
+    title: str
+    notes: list[str] = field(default_factory=list)
+    focus: str | None = None
+    anchors: list[str] = field(default_factory=list)
+
+    def __contains__(self, entity_id: str) -> bool:
+        return entity_id in self.nodes
+
+
+# -- filters ----------------------------------------------------------------------
+def normalise_filters(labels: Iterable[str], kinds: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Check ``--label`` and ``--kind`` values; a kind that is a label counts as a label.
+
+    Labels match the schema case-insensitively; kinds are organisation kinds
+    (``ngo``, ``police-force``, ``Police force``...). Unknown values raise
+    :class:`QueryError` listing the known ones.
+
+    >>> normalise_filters(["sector"], ["Police force", "country"])
+    (['Country', 'Sector'], ['police_force'])
+    """
+    known_labels = {name.casefold(): name for name in load_schema().labels}
+    known_kinds = list(org_kinds())
+    out_labels: list[str] = []
+    out_kinds: list[str] = []
+    for text in labels:
+        label = known_labels.get(text.strip().casefold())
+        if label is None:
+            raise QueryError(f"unknown label '{text}'; labels: {', '.join(known_labels.values())}")
+        out_labels.append(label)
+    for text in kinds:
+        if text.strip().casefold() in known_labels:
+            out_labels.append(known_labels[text.strip().casefold()])
+            continue
+        kind = "_".join(text.strip().casefold().replace("-", " ").split())
+        if kind not in known_kinds:
+            raise QueryError(f"unknown kind '{text}'; organisation kinds: {', '.join(known_kinds)}"
+                             f" (or a label: {', '.join(known_labels.values())})")
+        out_kinds.append(kind)
+    return sorted(set(out_labels)), sorted(set(out_kinds))
+
+
+def keeps(label: str, props: dict, labels: list[str], kinds: list[str]) -> bool:
+    """Whether a node passes the ``--label`` / ``--kind`` filter (no filter keeps all)."""
+    if not labels and not kinds:
+        return True
+    return label in labels or (label == "Organisation" and props.get("kind") in kinds)
+
+
+def _too_large(n: int, what: str) -> QueryError:
+    return QueryError(
+        f"{what} would have {n} nodes, more than the {MAX_NODES} a map can show legibly; "
+        f"narrow it with --focus ENTITY (and --depth), --kind K or --label L, or map a saved "
+        f"query with --query NAME")
+
+
+# -- reading ------------------------------------------------------------------------
+def _label(labels: list[str]) -> str:
+    return ([x for x in labels if x in load_schema().labels] or sorted(labels) or ["Node"])[0]
+
+
+def _add_entities(nodes: dict[str, Entity], rows: Iterable[dict]) -> dict[str, Entity]:
+    for row in rows:
+        props = row["props"] or {}
+        node_id = props.get("id")
+        if node_id is not None and node_id not in nodes:
+            nodes[node_id] = Entity(_label(row["labels"] or []), props)
+    return nodes
+
+
+def _relationships(rows: Iterable[dict], nodes: dict[str, Entity]) -> list[Relationship]:
+    """The relationships listed in ``rows`` (see ``_REL``) with both ends among ``nodes``."""
+    return [Relationship(r["a"], r["type"], r["b"], props or {}, e)
+            for r in rows if r["a"] in nodes and r["b"] in nodes
+            for e, props in zip(r["e"], r["props"])]
+
+
+def _with_totals(rels: list[Relationship], beside: list[Relationship] = ()) -> list[Relationship]:
+    """``rels`` with a quarterly total only where a REFERRED relationship between
+    the same two entities is among them or ``beside`` them."""
+    summed = {(r.a, r.b) for r in (*rels, *beside) if r.type == SUMMED}
+    return [r for r in rels if r.type != SUMMARY or (r.a, r.b) in summed]
+
+
+def read_ids(store, ids: Iterable[str]) -> tuple[dict[str, Entity], list[Relationship]]:
+    """The entities with these ids and every relationship among them (totals
+    where the REFERRED they sum are among them)."""
+    ids = sorted(set(ids))
+    if not ids:
+        return {}, []
+    nodes = _add_entities({}, store.read(_NODES_BY_ID, {"ids": ids}).rows)
+    return nodes, _with_totals(_relationships(store.read(_RELS_AMONG, {"ids": ids}).rows, nodes))
+
+
+def everything(store, progress: Callable[[str, int, int], None] | None = None) -> Selection:
+    """Every node and relationship of the store."""
+    if progress:
+        progress("reading nodes", 0, 2)
+    nodes = _add_entities({}, store.read(ALL_NODES).rows)
+    if progress:
+        progress("reading relationships", 1, 2)
+    rels = _relationships(store.read(ALL_RELATIONSHIPS).rows, nodes)
+    if progress:
+        progress("reading relationships", 2, 2)
+    return Selection(nodes, rels, "The whole graph")
+
+
+def overview(store, labels: list[str], kinds: list[str]) -> Selection:
+    """Every entity (of these labels and kinds) and the relationships among them."""
+    filtered = bool(labels or kinds)
+    params = {"labels": labels, "kinds": kinds}
+    where = (" WHERE labels(n)[0] IN $labels OR (labels(n)[0] = 'Organisation' AND "
+             "n.kind IN $kinds)") if filtered else ""
+    total = store.read(f"MATCH (n){where} RETURN count(n) AS n", params).rows[0]["n"]
+    # Lone countries are left out of an unfiltered overview, so count those first.
+    lone = 0
+    if not filtered:
+        lone = store.read("MATCH (n:Country) WHERE NOT (n)--() RETURN count(n) AS n").rows[0]["n"]
+    if total - lone > MAX_NODES:
+        raise _too_large(total - lone, "the overview" + (" with these filters" if filtered else ""))
+    nodes = _add_entities({}, store.read(f"MATCH (n){where} RETURN {_NODE}", params).rows)
+    rels = _with_totals(_relationships(store.read(ALL_RELATIONSHIPS).rows, nodes))
+    title, notes = "Overview of the graph", []
+    if filtered:
+        title += ": " + ", ".join([*labels, *kinds])
+    else:
+        linked = {r.a for r in rels} | {r.b for r in rels}
+        alone = [n for n, e in nodes.items() if e.label == "Country" and n not in linked]
+        if alone:
+            for n in alone:
+                del nodes[n]
+            notes.append(f"{len(alone)} countries with no relationship on this map are left out "
+                         f"(map them with --label Country)")
+    return Selection(nodes, rels, title, notes)
+
+
+def neighbourhood(store, entity: str, depth: int = 1, labels: list[str] = (),
+                  kinds: list[str] = ()) -> Selection:
+    """One entity (id, name or alias) and its neighbours to ``depth``."""
+    if depth < 1:
+        raise QueryError(f"--depth must be 1 or more, not {depth}")
+    focus = Lookup.of(store).entity(entity)
+    seen, frontier = {focus}, [focus]
+    for hop in range(depth):
+        if not frontier:
+            break
+        rows = store.read("MATCH (n)--(m) WHERE n.id IN $ids RETURN DISTINCT m.id AS id",
+                          {"ids": frontier}).rows
+        found = {r["id"] for r in rows if r["id"] is not None} - seen
+        seen |= found
+        frontier = sorted(found)
+        if len(seen) > MAX_NODES and not (labels or kinds):
+            raise _too_large(len(seen), f"the neighbourhood of '{entity}' to depth {hop + 1}")
+    found = _add_entities({}, store.read(_NODES_BY_ID, {"ids": sorted(seen)}).rows)
+    kept = [n for n, e in found.items() if n == focus or keeps(e.label, e.props, labels, kinds)]
+    if len(kept) > MAX_NODES:
+        raise _too_large(len(kept), f"the neighbourhood of '{entity}' to depth {depth}")
+    nodes, rels = read_ids(store, kept)
+    name = nodes[focus].props.get("name")
+    title = f"{focus if name is None else name} and its neighbours" + (
+        f" to depth {depth}" if depth > 1 else "")
+    if labels or kinds:
+        title += ": " + ", ".join([*labels, *kinds])
+    notes = []
+    if len(kept) < len(found):
+        notes.append(f"{len(found) - len(kept)} neighbours of other kinds are left out")
+    return Selection(nodes, rels, title, notes, focus=focus)
+
+
+def around(store, entity: str) -> Selection:
+    """One entity (id, name or alias), every relationship it has, in order of
+    type and other entity's name, and the entities at their other ends."""
+    focus = Lookup.of(store).entity(entity)
+    rows = store.read(_STAR, {"id": focus}).rows
+    ids = {focus, *(r["other"] for r in rows if r["other"] is not None)}
+    nodes = _add_entities({}, store.read(_NODES_BY_ID, {"ids": sorted(ids)}).rows)
+    nodes = {focus: nodes.pop(focus), **nodes}
+    rels = [Relationship(*((focus, r["type"], r["other"]) if r["outgoing"]
+                           else (r["other"], r["type"], focus)), r["props"] or {}, r["e"])
+            for r in rows]
+    name = nodes[focus].props.get("name")
+    return Selection(nodes, rels, f"{focus if name is None else name} and its relationships",
+                     focus=focus)
+
+
+# -- saved queries ---------------------------------------------------------------------
+def find_query(name: str, queries_dirs: Iterable[str | Path] = ()):
+    """The saved query called ``name`` (bundled, ``--queries`` folders, ``$HTKG_QUERIES``)."""
+    return load_catalogue(user_dirs(list(queries_dirs))).get(name)
+
+
+def _from_records(store, records: list) -> tuple[dict[str, Entity], list[Relationship], set]:
+    """The nodes and relationships (each once) in query results, and the plain
+    text values found where the results hold no graph objects."""
+    nodes: dict[str, Entity] = {}
+    element_ids: dict[str, str] = {}
+    rels: dict[str, Any] = {}
+    texts: set[str] = set()
+
+    def visit(value: Any) -> None:
+        if isinstance(value, ng.Node):
+            if value.get("id") is not None:
+                element_ids[value.element_id] = value["id"]
+                nodes.setdefault(value["id"], Entity(_label(sorted(value.labels)),
+                                                     plain(dict(value.items()))))
+        elif isinstance(value, ng.Relationship):
+            rels.setdefault(value.element_id, value)
+            for end in (value.start_node, value.end_node):
+                if end is not None and end.get("id") is not None:
+                    visit(end)
+        elif isinstance(value, ng.Path):
+            for v in (*value.nodes, *value.relationships):
+                visit(v)
+        elif isinstance(value, (list, tuple, dict)):
+            for v in (value.values() if isinstance(value, dict) else value):
+                visit(v)
+        elif isinstance(value, str):
+            texts.add(value)
+
+    for record in records:
+        for value in record:
+            visit(value)
+    missing = {e for r in rels.values() for e in (r.start_node.element_id, r.end_node.element_id)
+               if e not in element_ids}
+    if missing:
+        rows = store.read(f"MATCH (n) WHERE elementId(n) IN $e RETURN elementId(n) AS e, {_NODE}",
+                          {"e": sorted(missing)}).rows
+        element_ids.update((row["e"], row["props"]["id"]) for row in rows
+                           if (row["props"] or {}).get("id") is not None)
+        _add_entities(nodes, rows)
+    found = []
+    for e, r in rels.items():
+        a, b = element_ids.get(r.start_node.element_id), element_ids.get(r.end_node.element_id)
+        if a and b:
+            found.append(Relationship(a, r.type, b, plain(dict(r.items())), e))
+    return nodes, found, texts
+
+
+def _named(store, texts: set[str]) -> set[str]:
+    """Ids of the entities named by id or by exact canonical name (no fuzzy
+    matching of free text); an ambiguous name names none."""
+    by_name: dict[str, list[str]] = {}
+    ids: set[str] = set()
+    for row in store.read("MATCH (n) RETURN n.id AS id, n.name AS name").rows:
+        if row["id"] in texts:
+            ids.add(row["id"])
+        if row["name"] in texts:
+            by_name.setdefault(row["name"], []).append(row["id"])
+    return ids | {found[0] for found in by_name.values() if len(found) == 1}
+
+
+def saved_query(store, name: str, params: dict | None = None, labels: list[str] = (),
+                kinds: list[str] = (), queries_dirs: Iterable[str | Path] = ()) -> Selection:
+    """What the saved query ``name`` returns, with the entities its parameters name."""
+    query = find_query(name, queries_dirs)
+    bound = bind(query, dict(params or {}), store)
+    anchors = named_entities(query, bound)
+    _, records = store.read_records(query.cypher, bound)
+    nodes, rels, texts = _from_records(store, records)
+    notes = []
+    if not nodes and texts:
+        # A query that returns columns of values: the entities they name.
+        ids = _named(store, texts)
+        if len(ids) > MAX_NODES:
+            raise _too_large(len(ids), "this query's map")
+        nodes, rels = read_ids(store, ids)
+        if ids:
+            notes.append(f"the query returns values, not nodes: the map shows the {len(ids)} "
+                         f"entities they name and the relationships among them")
+    missing = [a for a in anchors if a not in nodes]
+    if missing:
+        # The entities the parameters name, linked to what the query found.
+        if not nodes:
+            notes.append("the query returned nothing: the map shows the entities its "
+                         "parameters name")
+        ids = sorted({*nodes, *missing})
+        _add_entities(nodes, store.read(_NODES_BY_ID, {"ids": sorted(set(missing))}).rows)
+        rels += _with_totals(_relationships(store.read(
+            _RELS_TOUCHING, {"ids": ids, "t": sorted(set(missing))}).rows, nodes), rels)
+    if labels or kinds:
+        drop = {n for n, e in nodes.items()
+                if n not in anchors and not keeps(e.label, e.props, labels, kinds)}
+        nodes = {n: e for n, e in nodes.items() if n not in drop}
+        rels = [r for r in rels if r.a in nodes and r.b in nodes]
+        if drop:
+            notes.append(f"{len(drop)} nodes of other kinds are left out")
+    if len(nodes) > MAX_NODES:
+        raise _too_large(len(nodes), "this query's map")
+    if not nodes:
+        notes.append("the query found nothing to draw")
+    shown = name + (" (" + ", ".join(f"{k}={v}" for k, v in params.items()) + ")"
+                    if params else "")
+    focus = anchors[0] if len(anchors) == 1 and anchors[0] in nodes else None
+    return Selection(nodes, rels, f"Saved query {shown}", notes, focus=focus, anchors=anchors)
+
+
+# -- the entry points ----------------------------------------------------------------
+def _check_combination(focus, query, params) -> None:
+    if focus and query:
+        raise QueryError("give --focus or --query, not both")
+    if params and not query:
+        raise QueryError("-p gives a saved query's parameters: use it with --query NAME")
+
+
+def check(*, focus: str | None = None, query: str | None = None, params: dict | None = None,
+          kinds: Iterable[str] = (), labels: Iterable[str] = (),
+          queries_dirs: Iterable[str | Path] = ()) -> None:
+    """Fail before a store opens (an embedded open takes seconds) on options that
+    clash, unknown kinds, labels or query, and parameters checkable without a store."""
+    _check_combination(focus, query, params)
+    normalise_filters(labels, kinds)
+    if query:
+        check_params(find_query(query, queries_dirs), dict(params or {}))
+
+
+def select(store, *, focus: str | None = None, depth: int = 1, query: str | None = None,
+           params: dict | None = None, kinds: Iterable[str] = (), labels: Iterable[str] = (),
+           queries_dirs: Iterable[str | Path] = ()) -> Selection:
+    """The selection these options make: a saved query, a focus, or the overview."""
+    _check_combination(focus, query, params)
+    labels, kinds = normalise_filters(labels, kinds)
+    if query:
+        return saved_query(store, query, params, labels, kinds, queries_dirs)
+    if focus:
+        return neighbourhood(store, focus, depth, labels, kinds)
+    return overview(store, labels, kinds)
