@@ -200,13 +200,13 @@ class Store:
 
     def abandon(self) -> None:
         """Stop waiting for a read that is running: close the connection (in
-        a thread of its own, waited for a second at most), then ``give_up``."""
+        a thread of its own, waited for briefly), then ``give_up``."""
         if self.abandoned:
             return
         self.abandoned = True
         closer = threading.Thread(target=self.driver.close, name="htkg-close", daemon=True)
         closer.start()
-        closer.join(1.0)
+        closer.join(0.2)
         if self._give_up is not None:
             self._give_up()
 

@@ -30,7 +30,8 @@ from htkg.errors import QueryError, StoreError
 from htkg.graph import embedded, generations
 from htkg.graph.model import KnowledgeGraph
 from htkg.graph.records import Node
-from htkg.graph.store import open_store, resolve_target, write_store
+from htkg.graph.store import open_store, resolve_target
+from htkg.graph.writers import write_store
 
 SLOW = "MATCH (a),(b),(c) WHERE a.name + b.name + c.name = 'no such name' RETURN count(*) AS n"
 UNCHECKED_SLEEP = "RETURN util.sleep(60000) AS slept"   # a function the engine's limit does not stop
