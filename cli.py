@@ -7,6 +7,7 @@ shows the traceback.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -56,22 +57,28 @@ def _stop_cleanly_on_sigterm(ctx: click.Context) -> None:
     """Turn SIGTERM into SystemExit for this command, so ``finally`` blocks
     run (the store's lock, the engine); the handler before is put back after.
 
-    Only in this process: a worker it forks (the loaders' pool) is ended by
-    SIGTERM at once, as by default, not in the middle of a shared lock.
+    Only in this process: a process it forks (the loaders' workers) gets the
+    default back at once, so that a pool's terminate() ends it wherever it
+    is (a Python handler waits for Python code to run, and a worker blocked
+    on the pool's queue would then never end).
     """
     if threading.current_thread() is not threading.main_thread():
         return
-    owner = os.getpid()
-
-    def terminated(signum, frame) -> None:
-        if os.getpid() != owner:
-            signal.signal(signum, signal.SIG_DFL)
-            os.kill(os.getpid(), signum)
-            return
-        raise SystemExit(128 + signum)
-
-    before = signal.signal(signal.SIGTERM, terminated)
+    before = signal.signal(signal.SIGTERM, _terminated)
     ctx.call_on_close(lambda: signal.signal(signal.SIGTERM, before))
+
+
+def _terminated(signum, frame) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _default_sigterm_in_child() -> None:
+    if signal.getsignal(signal.SIGTERM) is _terminated:
+        with contextlib.suppress(ValueError):     # forked from a thread other than main
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+os.register_at_fork(after_in_child=_default_sigterm_in_child)
 
 
 @click.group(cls=HtkgGroup, context_settings={"help_option_names": ["-h", "--help"]})
