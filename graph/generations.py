@@ -165,9 +165,15 @@ def new_generation(store: Path) -> Path:
     claim_store(store)
     stamp = time.strftime("%Y%m%dT%H%M%S")
     path = store / f"gen-{stamp}-{os.getpid()}-{secrets.token_hex(3)}"
-    path.mkdir()
-    _write_json(path / GENERATION_MARK, {"htkg": "generation", "version": 1, "state": "building",
-                                         "created": _now(), "counts": None})
+    try:
+        path.mkdir()
+        _write_json(path / GENERATION_MARK, {"htkg": "generation", "version": 1,
+                                             "state": "building", "created": _now(),
+                                             "counts": None})
+    except OSError as exc:
+        shutil.rmtree(path, ignore_errors=True)
+        raise StoreError(f"cannot make a new generation in {store}: "
+                         f"{exc.strerror or exc}") from None
     return path
 
 
@@ -181,12 +187,16 @@ def publish_generation(store: Path, generation: Path,
     record = manifest(generation)
     record.update(state="published", published=_now(),
                   counts=None if counts is None else {str(k): int(v) for k, v in counts.items()})
-    _write_json(generation / GENERATION_MARK, record)
     tmp = store / f".current-{os.getpid()}"
-    with contextlib.suppress(FileNotFoundError):
-        tmp.unlink()
-    os.symlink(generation.name, tmp)
-    os.replace(tmp, store / "current")
+    try:
+        _write_json(generation / GENERATION_MARK, record)
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        os.symlink(generation.name, tmp)
+        os.replace(tmp, store / "current")
+    except OSError as exc:
+        raise StoreError(f"cannot make the new graph current in {store}: "
+                         f"{exc.strerror or exc}; the previous graph is kept") from None
     for old in store.glob("gen-*"):
         if old != generation and is_generation(old):
             shutil.rmtree(old, ignore_errors=True)
