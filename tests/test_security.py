@@ -82,10 +82,9 @@ def snapshot(db, env=None) -> dict:
 @pytest.fixture(scope="module")
 def store(tmp_path_factory) -> str:
     """An embedded store of the bundled registry, for this module alone."""
-    from htkg.loaders import build_graph
+    import htkg
     db = tmp_path_factory.mktemp("secure-store")
-    kg, _ = build_graph([])
-    write_store(kg, str(db))
+    htkg.build([], str(db))
     return str(db)
 
 
