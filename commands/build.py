@@ -16,14 +16,18 @@ from htkg.output import render
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @db_option
-@click.option("--no-bundled", is_flag=True, help="Leave out the bundled registry.")
+@click.option("--no-bundled", is_flag=True,
+              help="Leave out everything that ships with htkg: the registry and the figures.")
+@click.option("--no-figures", is_flag=True,
+              help="Leave out the bundled NRM tables (keep the registry and the reference "
+                   "data: geography, GOV.UK organisations), to build from tables of your own.")
 @click.option("--period", metavar="YYYYQn", help="Period of NRM tables whose file name lacks it.")
 @click.option("--map", "map_path", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("htkg-map.html"), show_default=True,
               help="Where to write the overview map of the built graph.")
 @click.option("--no-map", is_flag=True, help="Do not write the overview map.")
-def build(paths: tuple[Path, ...], db: str | None, no_bundled: bool, period: str | None,
-          map_path: Path, no_map: bool) -> None:
+def build(paths: tuple[Path, ...], db: str | None, no_bundled: bool, no_figures: bool,
+          period: str | None, map_path: Path, no_map: bool) -> None:
     """Build the graph from the bundled registry and PATHS, and store it.
 
     Each file is routed to the loader that recognises it; a folder is walked.
@@ -35,11 +39,11 @@ def build(paths: tuple[Path, ...], db: str | None, no_bundled: bool, period: str
 
         htkg build ../shared/data/nrm minutes.txt --map overview.html
     """
-    run_build(list(paths), db, bundled=not no_bundled, period=period,
+    run_build(list(paths), db, bundled=not no_bundled, figures=not no_figures, period=period,
               map_path=None if no_map else map_path)
 
 
-def run_build(paths: list[Path], db: str | None, bundled: bool = True,
+def run_build(paths: list[Path], db: str | None, bundled: bool = True, figures: bool = True,
               period: str | None = None, map_path: Path | None = None) -> None:
     if not bundled and not paths:
         raise click.UsageError("nothing to build: give PATHS, or leave out --no-bundled")
@@ -47,8 +51,8 @@ def run_build(paths: list[Path], db: str | None, bundled: bool = True,
     # emoji codes (":x:"), control characters shown escaped (see options.visible).
     out = TerminalConsole(highlight=False, soft_wrap=True, markup=False, emoji=False)
     with progress_bar(Console(stderr=True)) as progress:
-        result = htkg.build(paths, db, bundled=bundled, period=period, progress=progress,
-                            overview=map_path)
+        result = htkg.build(paths, db, bundled=bundled, figures=figures, period=period,
+                            progress=progress, overview=map_path)
     _summary(out, result)
     if result.sample is not None:
         out.print("\nSample query: organisations in frontline sectors whose workers may "

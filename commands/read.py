@@ -5,7 +5,7 @@ import click
 
 from htkg.commands.options import (db_option, emit, format_option, param_option, parse_params,
                                    timeout_option)
-from htkg.output import cell
+from htkg.output import cell, render
 
 
 @click.command()
@@ -24,8 +24,7 @@ def cypher(query: str, params: tuple[str, ...], fmt: str, db: str | None, timeou
 
         htkg cypher "MATCH (o:Organisation {frontline_contact: true}) RETURN o.name AS name"
     """
-    from htkg.graph.store import open_store
-    from htkg.output import render
+    from htkg.graph.store import open_store  # deferred: keeps start-up fast
     values = parse_params(params)
     with open_store(db, timeout=timeout) as store:
         result = store.read(query, values)
@@ -43,8 +42,8 @@ def show(entity: str, db: str | None, timeout: float) -> None:
 
         htkg show "Royal Mail"
     """
-    from htkg.graph.store import open_store
-    from htkg.selection import around
+    from htkg.graph.store import open_store  # deferred: keeps start-up fast
+    from htkg.selection import around  # deferred: keeps start-up fast
     with open_store(db, timeout=timeout) as store:
         emit(describe(around(store, entity)))
 
@@ -85,8 +84,7 @@ def stats(db: str | None, fmt: str, timeout: float) -> None:
 
         htkg stats --format json
     """
-    from htkg.graph.store import open_store
-    from htkg.output import render
+    from htkg.graph.store import open_store  # deferred: keeps start-up fast
     with open_store(db, timeout=timeout) as store:
         labels, types = store.counts()
     rows = ([{"kind": "label", "name": k, "count": v} for k, v in labels.items()]

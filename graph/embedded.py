@@ -20,6 +20,7 @@ opens. The JVM leaves SIGINT and SIGTERM to Python (``-Xrs``), so Ctrl-C and
 """
 from __future__ import annotations
 
+import atexit
 import contextlib
 import errno
 import fcntl
@@ -71,8 +72,9 @@ def log_directory() -> Path:
 
 def _start_jvm() -> None:
     """Start the JVM once per process, with logs sent to a file, not the console."""
+    # deferred: the JVM bindings load only where the engine runs
     from arcadedb_embedded.jvm import start_jvm
-    import jpype
+    import jpype  # deferred: the JVM bindings load only where the engine runs
     if jpype.isJVMStarted():
         _lock_down()
         return
@@ -106,7 +108,7 @@ def _start_jvm() -> None:
 def _lock_down() -> None:
     """No LOAD CSV from files or addresses, in any database this JVM opens
     (htkg never needs it; a query that tries it is refused by the engine)."""
-    import jpype
+    import jpype  # deferred: the JVM bindings load only where the engine runs
     settings = jpype.JClass("com.arcadedb.GlobalConfiguration")
     settings.OPENCYPHER_LOAD_CSV_ALLOW_FILE_URLS.setValue(False)
     settings.OPENCYPHER_LOAD_CSV_ALLOW_REMOTE_URLS.setValue(False)
@@ -137,7 +139,7 @@ class TLS:
     def check(self) -> None:
         """Open the key store, so a wrong file or password is a one-line error
         (the JVM must be running). The password is never part of the message."""
-        import jpype
+        import jpype  # deferred: the JVM bindings load only where the engine runs
         path = Path(self.keystore)
         try:
             store = jpype.JClass("java.security.KeyStore").getInstance("PKCS12")
@@ -200,10 +202,9 @@ class EmbeddedServer:
         closed (by the caller) and the JVM ends with the process. The
         database is open read-only, so nothing is left half written.
         """
-        import atexit
-        import jpype
-        import jpype.config
-        from arcadedb_embedded import jvm
+        import jpype  # deferred: the JVM bindings load only where the engine runs
+        import jpype.config  # deferred: as above
+        from arcadedb_embedded import jvm  # deferred: as above
         jpype.config.destroy_jvm = False
         atexit.unregister(jvm._close_active_databases)
         # Destroying the JVM is what stops JPype's reference queue; without
@@ -236,6 +237,7 @@ def start_server(root: Path, create: bool = False, tls: TLS | None = None, *,
         tls.check()
     if read_only and (root / "databases" / DATABASE / "database.lck").exists():
         start_server(root).stop()  # the engine replays its log; a read-only open cannot
+    # deferred: the JVM bindings load only where the engine runs
     from arcadedb_embedded.server import ArcadeDBServer
     (root / "config").mkdir(parents=True, exist_ok=True)
     (root / "config" / "mcp-config.json").write_text('{"enabled": false}\n')
@@ -282,7 +284,7 @@ def _first_line(exc: BaseException | None) -> str:
 
 def _limit(server, read_only: bool, timeout: float | None) -> None:
     """Check the database opened as asked and set its query time limit."""
-    import jpype
+    import jpype  # deferred: the JVM bindings load only where the engine runs
     db = server._java_server.getDatabase(DATABASE)
     if read_only and str(db.getMode()) != "READ_ONLY":
         raise StoreError("the database did not open read-only")
@@ -318,7 +320,7 @@ def publish_generation(store: Path, generation: Path,
 
 def _open_counts(generation: Path) -> dict[str, int] | None:
     """Records per type of the generation's database, if this process has it open."""
-    import jpype
+    import jpype  # deferred: the JVM bindings load only where the engine runs
     if not jpype.isJVMStarted():
         return None
     try:

@@ -1,19 +1,11 @@
-"""Writing the graph to a store: one contract, two writers.
-
-Every writer is used the same way::
-
-    with writer_for(target, progress) as w:
-        w.open(kg)          # once the first files are read (after any worker forks)
-        w.feed(kg)          # after each file: write what the graph has gained
-        stats = w.finish(kg)  # the rest; verified before it counts as written
-    # an exception inside the block calls w.abort()
+"""Writing the graph to a store: one contract (:mod:`.writing`), two writers.
 
 - :class:`EmbeddedWriter` writes a new generation of an embedded store
   through the engine's bulk path (:mod:`htkg.graph.bulk`) while the files
   load, verifies it (counts per label and relationship type read back), and
   only then makes it current; on any failure the previous generation stays
   current and untouched.
-- :class:`BoltWriter` writes to a Neo4j server (or any Bolt server) at
+- :class:`~htkg.graph.bolt.BoltWriter` writes to a Neo4j server (or any Bolt server) at
   :meth:`finish`, in batches of ``UNWIND $rows AS row MERGE …``, each its own
   retried write transaction, so an interrupted push leaves whole batches and
   a rerun converges.
@@ -26,73 +18,27 @@ from __future__ import annotations
 import errno
 import os
 import shutil
-from collections import defaultdict
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
-import neo4j
-from neo4j.exceptions import DriverError, Neo4jError
+from neo4j.exceptions import Neo4jError
 
 from htkg.errors import StoreError
 from htkg.graph import embedded
-from htkg.graph.bulk import BulkWriter, storable
+from htkg.graph.bolt import BoltWriter
+from htkg.graph.bulk import BulkWriter
 from htkg.graph.model import KnowledgeGraph
+from htkg.graph.store import Store, Target, _connect, _driver_message, resolve_target
 from htkg.graph.summary import summarise_referrals
-from htkg.graph.store import Store, Target, _connect, _driver_message, _lost, resolve_target
+from htkg.graph.writing import (WriteStats, Writer, _Unverified, create_constraints, verify,
+                                write_rows)
 
-BATCH = 2000
 Progress = Callable[[str, int, int], None]
 #: Free space an embedded build needs beyond its estimate, and the estimate's
 #: bytes per entity or relationship (measured: about 250 bytes a REFERRED
 #: relationship in ArcadeDB's files; doubled for its page slack and indexes).
 MARGIN_BYTES = 8 * 2**20
 BYTES_PER_RECORD = 600
-
-
-@dataclass
-class WriteStats:
-    """What a writer wrote."""
-
-    nodes: int = 0
-    relationships: int = 0
-    batches: int = 0
-
-
-class Writer:
-    """The contract every writer meets (see the module docstring)."""
-
-    target: Target
-
-    def __enter__(self) -> "Writer":
-        return self
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is not None:
-            self.abort()
-        self.close()
-
-    def open(self, kg: KnowledgeGraph) -> None:
-        """Get ready to write (lock, connect, create the schema's constraints)."""
-        raise NotImplementedError
-
-    def feed(self, kg: KnowledgeGraph) -> None:
-        """Write what ``kg`` has gained since the last call (a writer may wait for finish)."""
-
-    def finish(self, kg: KnowledgeGraph) -> WriteStats:
-        """Write the rest, verify it, and make it the store's graph."""
-        raise NotImplementedError
-
-    def abort(self) -> None:
-        """Give up: nothing of this write becomes the store's graph where the store allows."""
-
-    def close(self) -> None:
-        """Release connections and locks."""
-
-    @property
-    def store(self) -> Store | None:
-        """After :meth:`finish`, a :class:`Store` on the written graph, until :meth:`close`."""
-        return None
 
 
 def writer_for(target: Target, progress: Progress | None = None) -> Writer:
@@ -111,32 +57,6 @@ def write_store(kg: KnowledgeGraph, db: str | None = None,
         writer.open(kg)
         stats = writer.finish(kg)
     return stats, target
-
-
-def verify(store: Store, kg: KnowledgeGraph, exact: bool) -> None:
-    """Read back the counts per label and relationship type and compare them with
-    ``kg``'s. ``exact`` for a store that held nothing else; otherwise each count
-    must be at least ``kg``'s (a server may hold more)."""
-    labels, types = store.counts()
-    want_labels, want_types = kg.counts()
-    short = []
-    for kind, want, got in (("label", want_labels, labels), ("relationship type", want_types, types)):
-        for name, n in want.items():
-            have = got.get(name, 0)
-            if have != n if exact else have < n:
-                short.append(f"{kind} {name}: {have:,} stored, {n:,} written")
-    if exact:
-        extra = [f"{name}: {n:,} stored, none written" for name, n in
-                 [*labels.items(), *types.items()] if name not in want_labels
-                 and name not in want_types]
-        short += extra
-    if short:
-        raise _Unverified("; ".join(short[:4]) + (f" and {len(short) - 4} more" if len(short) > 4
-                                                  else ""))
-
-
-class _Unverified(StoreError):
-    """What was read back differs from what was written."""
 
 
 # -- the embedded store ---------------------------------------------------------------
@@ -304,113 +224,3 @@ class EmbeddedWriter(Writer):
             self._server.stop()
             self._server = None
         self._writer = None
-
-
-# -- a server ------------------------------------------------------------------------------
-class BoltWriter(Writer):
-    """Writes to a Neo4j (or other Bolt) server in ``MERGE`` batches at :meth:`finish`."""
-
-    def __init__(self, target: Target, progress: Progress | None = None,
-                 batch_done: Callable[[int], None] | None = None) -> None:
-        self.target, self.progress = target, progress
-        # Called after each committed batch with the number committed so far
-        # (tests hold a push there to stop its server at a known point).
-        self.batch_done = batch_done
-        self._store: Store | None = None
-
-    def open(self, kg: KnowledgeGraph) -> None:
-        if self._store is None:
-            t = self.target
-            self._store = _connect(t.uri, t.user, t.password, t.database, t.shown)
-
-    def finish(self, kg: KnowledgeGraph) -> WriteStats:
-        self.open(kg)
-        try:
-            stats = self._push(kg)
-            verify(self._store, kg, exact=False)
-        except Neo4jError as exc:
-            raise StoreError(f"writing to {self.target.shown} failed: "
-                             f"{_driver_message(exc)}") from None
-        except DriverError as exc:
-            raise StoreError(_lost(self.target.shown, exc) + "; a rerun converges on the same "
-                             "graph") from None
-        return stats
-
-    def _push(self, kg: KnowledgeGraph) -> WriteStats:
-        stats = WriteStats()
-        total = kg.size()
-        create_constraints(self._store, kg)
-        work = list(_merge_work(kg))
-        with _write_session(self._store) as session:
-            for query, rows, stage in work:
-                for batch in _batches(rows):
-                    session.execute_write(_run, query, batch)
-                    stats.batches += 1
-                    setattr(stats, stage, getattr(stats, stage) + len(batch))
-                    if self.progress:
-                        self.progress(f"writing {stage}", stats.nodes + stats.relationships, total)
-                    if self.batch_done:
-                        self.batch_done(stats.batches)
-        return stats
-
-    @property
-    def store(self) -> Store | None:
-        return self._store
-
-    def close(self) -> None:
-        if self._store is not None:
-            self._store.driver.close()
-            self._store = None
-
-
-def _merge_work(kg: KnowledgeGraph) -> Iterator[tuple[str, list[dict], str]]:
-    """(query, rows, stage) for every label's nodes, then every relationship type's
-    relationships between each pair of labels. Labels and types come from the
-    schema; values only ever as parameters."""
-    by_label: dict[str, list[dict]] = defaultdict(list)
-    for node_id, label, props in kg.nodes():
-        by_label[label].append({"id": node_id, "props": storable(props)})
-    by_type: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
-    for a, b, rel_type, props in kg.edges():
-        by_type[(rel_type, kg.label_of(a), kg.label_of(b))].append(
-            {"a": a, "b": b, "key": kg.schema.relationships[rel_type].key_of(props),
-             "props": storable(props)})
-    for label, rows in by_label.items():
-        yield f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n += row.props", rows, \
-            "nodes"
-    for (rel_type, la, lb), rows in by_type.items():
-        yield (f"UNWIND $rows AS row MATCH (a:{la} {{id: row.a}}) MATCH (b:{lb} {{id: row.b}}) "
-               f"MERGE (a)-[r:{rel_type} {{key: row.key}}]->(b) SET r += row.props",
-               rows, "relationships")
-
-
-def _write_session(store: Store) -> neo4j.Session:
-    return store.driver.session(database=store.database,
-                                default_access_mode=neo4j.WRITE_ACCESS)
-
-
-def create_constraints(store: Store, kg: KnowledgeGraph) -> None:
-    """The schema's uniqueness constraints (``IF NOT EXISTS``)."""
-    with _write_session(store) as session:
-        for statement in kg.schema.constraint_statements():
-            session.run(statement).consume()
-
-
-def write_rows(store: Store, query: str, rows: list[dict]) -> int:
-    """Run ``query`` (which UNWINDs ``$rows``) over ``rows`` in batches, each its own
-    retried write transaction; return how many batches ran."""
-    batches = 0
-    with _write_session(store) as session:
-        for batch in _batches(rows):
-            session.execute_write(_run, query, batch)
-            batches += 1
-    return batches
-
-
-def _run(tx: neo4j.ManagedTransaction, query: str, rows: list[dict]) -> None:
-    tx.run(query, rows=rows).consume()
-
-
-def _batches(rows: list, size: int = BATCH) -> Iterator[list]:
-    for i in range(0, len(rows), size):
-        yield rows[i:i + size]

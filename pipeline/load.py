@@ -10,12 +10,14 @@ processes (:mod:`.parallel`) and merged here in the files' order.
 """
 from __future__ import annotations
 
+import hashlib
 import itertools
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from htkg import textfile
 from htkg.errors import LoadError
 from htkg.graph.model import KnowledgeGraph, Unresolved
 from htkg.graph.records import Edge, Node
@@ -26,6 +28,39 @@ from htkg.loaders.base import (CheckedRows, EdgeRows, FileReport, Loader, Note, 
 from htkg.pipeline import parallel
 
 Progress = Callable[[str, int, int], None]
+DATA = Path(__file__).resolve().parent.parent / "data"
+#: Public reference data the package ships (compressed), loaded with the registry:
+#: official geography, GOV.UK's organisations.
+REFERENCE = DATA / "reference"
+#: The public figures the package ships (compressed), loaded by default: NRM tables.
+FIGURES = DATA / "figures"
+
+
+def _shipped(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")
+                  and p.name != "README.md")
+
+
+def bundled_reference() -> list[Path]:
+    """Every file of the bundled reference data, in name order (see ``data/SOURCES.md``)."""
+    return _shipped(REFERENCE)
+
+
+def bundled_figures() -> list[Path]:
+    """Every file of the bundled figures, in name order (see ``data/SOURCES.md``)."""
+    return _shipped(FIGURES)
+
+
+def _fingerprint(path: Path) -> tuple[str, str] | None:
+    """(name without .gz/.xz, digest of the content): a user's copy of a bundled table
+    is the same file, compressed or not."""
+    try:
+        data = textfile.read_bytes(path, str(path))
+    except LoadError:
+        return None
+    return textfile.plain_name(path), hashlib.sha256(data).hexdigest()
 
 
 @dataclass
@@ -119,11 +154,17 @@ def read_records(loader: Loader, source: Source, ctx) -> list[Record]:
     return list(loader.read(source, ctx))
 
 
-def load(paths: Iterable[str | Path] = (), *, bundled: bool = True,
+def load(paths: Iterable[str | Path] = (), *, bundled: bool = True, figures: bool = True,
          options: dict | None = None, progress: Progress | None = None,
          began: Callable[[KnowledgeGraph], None] | None = None,
          loaded: Callable[[KnowledgeGraph], None] | None = None) -> LoadResult:
-    """Load the bundled registry (unless ``bundled`` is False) and every path.
+    """Load the bundled registry, reference data and figures, and every path.
+
+    ``bundled=False`` leaves out everything that ships (a graph made only of
+    one's own files, such as an RDF export); ``figures=False`` keeps the
+    registry and the reference data (geography, GOV.UK organisations) but
+    leaves out the bundled figures (the NRM tables), for one's own tables. A
+    file given that is a copy of a bundled one is skipped, with a note.
 
     ``began(kg)`` is called once, when reading the first group of files read
     together has begun (after its worker processes fork; a build starts its
@@ -140,7 +181,20 @@ def load(paths: Iterable[str | Path] = (), *, bundled: bool = True,
         result.files[-1].path = "(bundled registry)"
         result.files[-1].records = kg.size()
     plan: list[tuple[Source, Loader]] = []
-    for path, explicit in expand(paths):
+    given = expand(paths)
+    if bundled:
+        shipped = bundled_reference() + (bundled_figures() if figures else [])
+        if shipped:
+            copies = {_fingerprint(p) for p in shipped}
+            kept = []
+            for path, explicit in given:
+                if path.stat().st_size and _fingerprint(path) in copies:
+                    result.skipped.append((str(path), "the same table ships with htkg and is "
+                                                      "loaded already"))
+                else:
+                    kept.append((path, explicit))
+            given = [(p, False) for p in shipped] + kept
+    for path, explicit in given:
         source = Source(path)
         loader = route(source)
         if loader is None:

@@ -27,7 +27,8 @@ def _export(work: Path) -> dict[str, bytes]:
     from htkg.cli import main
     runner = CliRunner()
     db = work / "store"
-    result = runner.invoke(main, ["build", *map(str, INPUTS), "--db", str(db), "--no-map"])
+    result = runner.invoke(main, ["build", *map(str, INPUTS), "--db", str(db), "--no-map",
+                                  "--no-figures"])
     assert result.exit_code == 0, result.output
     out = {}
     for fmt, name in EXPORTS.items():

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from htkg.errors import LoadError
 from htkg.graph.records import Edge, Node
 from htkg.loaders.minutes import Minutes, format_text, parse_minutes, read_minutes
-from htkg.loaders.minutes.layout import join_fragments
+from htkg.loaders.minutes.joining import join_fragments
 from htkg.loaders.minutes.people import Names, attendee_entries, person_part
 from htkg.loaders.minutes.records import minutes_records
 

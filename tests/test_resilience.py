@@ -97,11 +97,33 @@ def test_waiting_process_goes_ahead_when_the_store_is_freed(tmp_path):
     assert any(r["name"] == "Organisation" for r in json.loads(second.stdout))
 
 
-def test_server_gone_mid_session_is_a_clear_error(tmp_path, shared):
-    """A Bolt server that dies: a one-line error, then a rerun converges."""
+# `htkg build` pushing to a server, held after its first committed batch until the
+# test has killed the server: the push always meets a server that is gone.
+HELD_PUSH = """
+import sys, time
+from pathlib import Path
+from htkg.graph import bolt
+ready, go = Path(sys.argv[1]), Path(sys.argv[2])
+def hold(batches):
+    if batches == 1:
+        ready.touch()
+        while not go.exists():
+            time.sleep(0.05)
+init = bolt.BoltWriter.__init__
+def held(self, *args, **kwargs):
+    init(self, *args, **kwargs)
+    self.batch_done = hold
+bolt.BoltWriter.__init__ = held
+from htkg.cli import main
+main(["build", *sys.argv[3:], "--no-map"], prog_name="htkg")
+"""
+
+
+def test_server_gone_mid_session_is_a_clear_error(tmp_path):
+    """A Bolt server that dies mid-push: a one-line error, then a rerun converges."""
     db = tmp_path / "served"
-    nrm = shared("data", "nrm")  # thousands of relationships: the push takes a while
-    # (looked up before the server starts: a skip must not leave a server running)
+    nrm = FIXTURES / "nrm" / "good"
+    ready, go = tmp_path / "ready", tmp_path / "go"
     server = subprocess.Popen([sys.executable, "-m", "htkg.cli", "serve", "--db", str(db)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     push = None
@@ -109,28 +131,25 @@ def test_server_gone_mid_session_is_a_clear_error(tmp_path, shared):
         info = json.loads(server.stdout.readline())
         env = {"NEO4J_URI": info["uri"], "NEO4J_USERNAME": info["user"],
                "NEO4J_PASSWORD": info["password"], "NEO4J_DATABASE": info["database"]}
-        push = subprocess.Popen([sys.executable, "-m", "htkg.cli", "build", str(nrm), "--no-map"],
-                                env={**os.environ, **env},
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        time.sleep(2.5)
-    finally:
+        push = subprocess.Popen([sys.executable, "-c", HELD_PUSH, str(ready), str(go), str(nrm)],
+                                env={**os.environ, **env}, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 120
+        while not ready.exists():
+            assert push.poll() is None, push.communicate()
+            assert time.monotonic() < deadline, "the push never committed a batch"
+            time.sleep(0.05)
         server.send_signal(signal.SIGKILL)
         server.wait()
-    try:
+        go.touch()
         out, err = push.communicate(timeout=120)
-    finally:
-        if push.poll() is None:
-            push.kill()
-            push.wait()
-    if push.returncode == 0:
-        pytest.skip("the push finished before the server was killed; nothing to observe")
-    assert push.returncode == 1
-    assert err.strip().startswith("Error:") and "Traceback" not in err
-    assert info["password"] not in err
-    # The server comes back on the same store; a rerun converges.
-    server = subprocess.Popen([sys.executable, "-m", "htkg.cli", "serve", "--db", str(db)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
+        assert push.returncode == 1, out + err
+        assert err.strip().startswith("Error:") and "Traceback" not in err
+        assert len(err.strip().splitlines()) == 1, err
+        assert info["password"] not in err + out
+        # The server comes back on the same store; a rerun converges.
+        server = subprocess.Popen([sys.executable, "-m", "htkg.cli", "serve", "--db", str(db)],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         info = json.loads(server.stdout.readline())
         env.update(NEO4J_URI=info["uri"], NEO4J_PASSWORD=info["password"])
         assert htkg("build", nrm, "--no-map", env=env).returncode == 0
@@ -138,5 +157,7 @@ def test_server_gone_mid_session_is_a_clear_error(tmp_path, shared):
         assert htkg("build", nrm, "--no-map", env=env).returncode == 0
         assert htkg("cypher", COUNTS, "--format", "json", env=env).stdout == again.stdout
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for proc in (push, server):
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+                proc.wait(timeout=30)

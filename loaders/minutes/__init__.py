@@ -13,7 +13,8 @@ from htkg.errors import LoadError
 from htkg.graph.model import Unresolved
 from htkg.graph.records import provenance
 from htkg.loaders.base import Note, Record, RowsRead, Source
-from htkg.loaders.minutes.parse import Minutes, format_text, parse_minutes, read_minutes
+from htkg.loaders.minutes.parse import Minutes, parse_minutes, read_minutes
+from htkg.loaders.minutes.text import format_text
 from htkg.loaders.minutes.records import minutes_records
 
 NAME = "minutes"
@@ -48,7 +49,7 @@ def read(source: Source, ctx) -> Iterable[Record]:
     yield RowsRead(len(minutes.items))
     yield from minutes_records(minutes, source.path, resolver)
     for name, line in minutes.unresolved:
-        yield Unresolved(name, "organisation or person", provenance(NAME, source.path.name, line=line))
+        yield Unresolved(name, "organisation or person", provenance(NAME, source.name, line=line))
     yield Note(f"{minutes.title or 'untitled'} {minutes.date or ''}: "
                f"{len(minutes.attendees)} attendees, {len(minutes.apologies)} apologies, "
                f"{len(minutes.items)} items, "

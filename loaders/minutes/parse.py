@@ -31,6 +31,7 @@ from pathlib import Path
 from htkg import textfile
 from htkg.errors import LoadError
 from htkg.loaders.minutes import layout
+from htkg.loaders.minutes.joining import join_fragments
 from htkg.loaders.minutes.people import (Names, attendee_entries, person_part, seat_of,
                                          split_owners)
 
@@ -252,7 +253,7 @@ def _front_matter(lines: list[layout.Line], minutes: Minutes) -> list:
         else:
             minutes.warnings.append(ParseWarning(line.no, f"could not place: {t[:40]!r}"))
     if title:
-        minutes.title = _title_text(layout.join_fragments([t.text for t in title])) or None
+        minutes.title = _title_text(join_fragments([t.text for t in title])) or None
         minutes.title_line = title[0].no
     return sections
 
@@ -334,13 +335,13 @@ def _place_from_context(minutes: Minutes, names: Names,
 
 
 def _item(raw: layout.RawItem, vocab: set[str], names: Names, warn: list) -> Item:
-    title = layout.join_fragments([t for _, t in raw.title.parts], vocab)
+    title = join_fragments([t for _, t in raw.title.parts], vocab)
     item = Item(raw.number, title, line=raw.title.line)
     for block in raw.paragraphs:
-        text = layout.join_fragments([t for _, t in block.parts], vocab)
+        text = join_fragments([t for _, t in block.parts], vocab)
         item.paragraphs.append(Paragraph(block.number or raw.number, text, block.line))
     for block in raw.actions:
-        text = layout.join_fragments([t for _, t in block.parts], vocab)
+        text = join_fragments([t for _, t in block.parts], vocab)
         owners = split_owners(text, names, lead=True) or split_owners(text, names, lead=False)
         action = Action(text, line=block.line)
         if owners:
@@ -363,41 +364,5 @@ def _mentions(minutes: Minutes, names: Names) -> None:
                     minutes.mentions.append(Mention(entity_id, para.number, start, end))
 
 
-def format_text(minutes: Minutes) -> str:
-    """A readable listing of what was extracted, for review before building."""
-    out = [f"{minutes.title or '(no title)'} — {minutes.date or '(no date)'}", ""]
-    for heading, people in (("Attendees", minutes.attendees), ("Apologies", minutes.apologies)):
-        out.append(f"{heading} ({len(people)}):")
-        for a in people:
-            who = a.name or ("official" if a.official else "(no name)")
-            bits = [f"for {a.on_behalf_of}" if a.on_behalf_of else "",
-                    "CHAIR" if a.role == "chair" else "", "remote" if a.remote else ""]
-            extra = ", ".join(b for b in bits if b)
-            org = f"{a.organisation} [{a.organisation_id or 'not resolved'}]"
-            out.append(f"  {org}: {who}{f' ({extra})' if extra else ''}")
-        out.append("")
-    for item in minutes.items:
-        out.append(f"{item.number}. {item.title}")
-        for p in item.paragraphs:
-            out.append(f"  {p.number} {p.text}")
-        for a in item.actions or []:
-            owners = ", ".join(a.owners) or "no owner"
-            out.append(f"  ACTION [{owners} -> {', '.join(a.owner_ids) or '-'}] {a.text}")
-        if not item.actions:
-            out.append("  (no actions)")
-        out.append("")
-    if minutes.mentions:
-        by_para: dict[str, list[str]] = {}
-        for m in minutes.mentions:
-            by_para.setdefault(m.paragraph, []).append(m.entity_id)
-        out.append("Mentions:")
-        out += [f"  {p}: {', '.join(ids)}" for p, ids in by_para.items()]
-        out.append("")
-    out.append(f"Warnings ({len(minutes.warnings)}):")
-    out += [f"  line {'-' if w.line is None else w.line}: {w.message}"
-            for w in minutes.warnings]
-    return "\n".join(out)
-
-
 __all__ = ["Minutes", "Attendee", "Item", "Paragraph", "Action", "Mention", "ParseWarning",
-           "parse_minutes", "read_minutes", "format_text"]
+           "parse_minutes", "read_minutes"]

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 from typing import Iterator
 
+from htkg import textfile
 from htkg.errors import LoadError
 from htkg.graph.records import Edge, Node, provenance, slugify
 from htkg.loaders.minutes.parse import Minutes
@@ -59,7 +60,7 @@ def minutes_records(minutes: Minutes, file: str | Path, resolver) -> Iterator[No
     (a meeting cannot be placed without one).
     """
     names = Names(resolver)
-    fname = Path(file).name
+    fname = textfile.plain_name(file)
     if minutes.date is None:
         raise LoadError("no meeting date found; the minutes need a date line such as "
                         "'4 June 2014' before they can be added to the graph", fname)

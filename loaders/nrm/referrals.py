@@ -251,7 +251,7 @@ def read_referrals(source: Source, ctx) -> list[Record]:
     """Read, check against its own totals and reconcile one referral table: its
     rows as one :class:`EdgeRows` of REFERRED, its unresolved names and notes."""
     path = Path(source.name)
-    shown = source.path.name
+    shown = source.name
     year, quarter = period_of(path, ctx.options, shown)
     parsed = parse_referrals(source.path, shown, ctx.progress)
     notes: list[str] = []

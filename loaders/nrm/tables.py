@@ -57,7 +57,7 @@ def read(source: Source, ctx, kind: str) -> list[Record]:
         return read_duty_to_notify_longitudinal(source, ctx)
     if kind == LONGITUDINAL:
         return read_longitudinal(source, ctx)
-    raise LoadError(f"not an NRM table this loader reads ({kind})", source.path.name)
+    raise LoadError(f"not an NRM table this loader reads ({kind})", source.name)
 
 
 # -- entries "<key>: <N>" --------------------------------------------------------
@@ -130,7 +130,7 @@ def _reconciled(differences: list[str], checked: int, what: str) -> str:
 # -- duty to notify by nationality ------------------------------------------------
 def read_duty_to_notify(source: Source, ctx) -> list[Record]:
     """One quarter's Duty to Notify reports by nationality, onto Country nodes."""
-    shown = source.path.name
+    shown = source.name
     named = Path(source.name)
     year, quarter = period_of(named, ctx.options, shown)
     period = f"{year}Q{quarter}"
@@ -205,7 +205,7 @@ def read_duty_to_notify(source: Source, ctx) -> list[Record]:
 
 # -- duty to notify, national series ---------------------------------------------
 def read_duty_to_notify_longitudinal(source: Source, ctx) -> list[Record]:
-    shown = source.path.name
+    shown = source.name
     table = read_rows(source.path, DUTY_TO_NOTIFY_LONGITUDINAL, shown)
     quarters: dict[str, int] = {}
     years: dict[str, int] = {}
@@ -244,7 +244,7 @@ def read_duty_to_notify_longitudinal(source: Source, ctx) -> list[Record]:
 # -- referrals, national series --------------------------------------------------
 def read_longitudinal(source: Source, ctx) -> list[Record]:
     """All NRM referrals by quarter, age and location of exploitation."""
-    shown = source.path.name
+    shown = source.name
     table = read_rows(source.path, LONGITUDINAL, shown)
     cells: dict[tuple[int, int | None, str, str | None], int | None] = {}
     ages: dict[str, str | None] = {}

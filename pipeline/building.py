@@ -58,11 +58,14 @@ class BuildResult:
 
 
 def build(paths: Iterable[str | Path] = (), db: str | None = None, *, bundled: bool = True,
-          period: str | None = None, progress: Progress | None = None,
+          figures: bool = True, period: str | None = None, progress: Progress | None = None,
           overview: str | Path | None = None) -> BuildResult:
-    """Build the graph from the bundled registry (unless ``bundled`` is False) and
-    ``paths``, and write it to ``db`` (a directory, a ``bolt://``/``neo4j://`` URI,
-    or None for ``$NEO4J_URI`` or the per-user embedded store).
+    """Build the graph from the bundled registry and figures and ``paths``, and write
+    it to ``db`` (a directory, a ``bolt://``/``neo4j://`` URI, or None for
+    ``$NEO4J_URI`` or the per-user embedded store).
+
+    ``bundled=False`` leaves out everything that ships with htkg (the registry and
+    the figures); ``figures=False`` only the figures (for one's own tables).
 
     ``period`` (``2023Q4``) is the quarter of NRM tables whose file name lacks
     one; ``progress(stage, done, total)`` is called as files load and rows are
@@ -79,7 +82,7 @@ def build(paths: Iterable[str | Path] = (), db: str | None = None, *, bundled: b
     target = resolve_target(db)
     options = {"period": period} if period else {}
     with writer_for(target, progress) as writer:
-        loaded = load(paths, bundled=bundled, options=options, progress=progress,
+        loaded = load(paths, bundled=bundled, figures=figures, options=options, progress=progress,
                       began=writer.open, loaded=writer.feed)
         kg = loaded.graph
         summarise_referrals(kg)             # derived once, before the writer finishes
