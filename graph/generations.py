@@ -253,7 +253,8 @@ def damage(generation: Path, found: dict[str, int]) -> str | None:
     must hold the records the manifest recorded when it was published.
 
     >>> import tempfile
-    >>> gen = Path(tempfile.mkdtemp())
+    >>> scratch = tempfile.TemporaryDirectory()
+    >>> gen = Path(scratch.name)
     >>> (gen / "databases" / "htkg").mkdir(parents=True)
     >>> bucket = gen / "databases" / "htkg" / "Sector_0.9.65536.v0.bucket"
     >>> _ = bucket.write_bytes(b"x" * 1000)
@@ -272,6 +273,7 @@ def damage(generation: Path, found: dict[str, int]) -> str | None:
     'Sector holds 0 records where the build stored 15'
     >>> damage(gen, {"Sector": 15, "Other": 0}) is None
     True
+    >>> scratch.cleanup()
     """
     folder = generation / "databases" / DATABASE
     try:
