@@ -28,7 +28,7 @@ from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
 
 from htkg.errors import QueryError, QueryTimeout, StoreError
-from htkg.graph import embedded, guard
+from htkg.graph import embedded, generations, guard
 from htkg.graph.bounded import query_timeout, run_bounded, timeout_message
 
 GRACE = 2.0     # seconds past the engine's own time limit before htkg cuts the connection
@@ -320,12 +320,11 @@ def open_store(db: str | Target | None = None, *, timeout: float | None = None) 
         finally:
             store.close()
         return
-    with embedded.StoreLock(target.path, claim=False):
-        generation = embedded.current_generation(target.path)
-        if generation is None:
-            raise StoreError(f"no graph has been built in {target.path} yet; run 'htkg build' first")
+    embedded.require_store(target.path)
+    generation, pin = embedded.open_current(target.path)
+    store = None
+    try:
         server = embedded.start_server(generation, read_only=True, timeout=limit)
-        store = None
         try:
             embedded.check_integrity(target.path, generation, server)
             store = _connect(server.uri, server.user, server.password, embedded.DATABASE,
@@ -337,3 +336,7 @@ def open_store(db: str | Target | None = None, *, timeout: float | None = None) 
         finally:
             if store is None or not store.abandoned:
                 server.stop()
+    finally:
+        if store is None or not store.abandoned:   # else held until the process ends
+            pin.release()
+            generations.collect(target.path)
