@@ -31,7 +31,6 @@ import secrets
 import shutil
 import socket
 import tempfile
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -421,40 +420,3 @@ def _open_counts(generation: Path) -> dict[str, int] | None:
     except Exception:  # noqa: BLE001 - no counts recorded: the check then skips them
         return None
     return None
-
-
-def serve(store: Path, announce=print, tls: TLS | None = None) -> None:
-    """Serve a store's current graph over Bolt until interrupted.
-
-    The store must not be in use by another process. ``announce`` receives
-    one JSON line with the URI, user and password to give the driver. With
-    ``tls``, only TLS connections are accepted (a ``bolt+s://`` URI).
-    """
-    import json
-    import signal
-    with StoreLock(store, wait=0):
-        generation = current_generation(store)
-        if generation is None:
-            generation = new_generation(store)
-            fresh = start_server(generation, create=True)
-            fresh.stop()
-            publish_generation(store, generation, counts={})
-        # Clients may write through the listener: no engine may read it meanwhile,
-        # and the counts recorded at build time no longer describe the graph.
-        pin = GenerationLock(generation, store).take(exclusive=True, wait=0)
-        try:
-            generations.forget_counts(generation)
-            server = start_server(generation, tls=tls)
-            stop = threading.Event()
-            signal.signal(signal.SIGTERM, lambda *_: stop.set())
-            announce(json.dumps({"uri": server.uri, "user": server.user,
-                                 "password": server.password, "database": DATABASE}))
-            try:
-                while not stop.wait(0.5):
-                    pass
-            except KeyboardInterrupt:
-                pass
-            finally:
-                server.stop()
-        finally:
-            pin.release()
