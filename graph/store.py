@@ -23,13 +23,13 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 from urllib.parse import urlsplit
 
-import neo4j
-from neo4j import GraphDatabase
-from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
-
 from htkg.errors import QueryError, QueryTimeout, StoreError
 from htkg.graph import background, embedded, generations, guard, servers
 from htkg.graph.bounded import query_timeout, run_bounded, timeout_message
+from htkg.graph.driver import GraphDatabase, neo4j
+
+AuthError, DriverError = neo4j.exceptions.AuthError, neo4j.exceptions.DriverError
+Neo4jError, ServiceUnavailable = neo4j.exceptions.Neo4jError, neo4j.exceptions.ServiceUnavailable
 
 GRACE = 2.0     # seconds past the engine's own time limit before htkg cuts the connection
 URI_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")

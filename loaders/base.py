@@ -29,8 +29,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Protocol, Union
 
 from htkg import textfile
-from htkg.graph.model import Unresolved
-from htkg.graph.records import Edge, Node
+from htkg.graph.records import Edge, Node, Unresolved
 from htkg.graph.resolver import Resolver
 
 __all__ = ["CheckedRows", "Edge", "EdgeRows", "FileReport", "Loader", "Node", "Note",
