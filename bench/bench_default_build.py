@@ -81,8 +81,8 @@ def main() -> None:
                      if line.startswith("NRM figures' quarters")), "")
     median_full, median_no_map = statistics.median(full), statistics.median(no_map)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    print(f"bundled tables: {len(files)} files, {size / 2**20:.1f} MiB compressed, {rows:,} CSV rows;"
-          f" {cores} cores, load average {os.getloadavg()[0]:.1f}")
+    print(f"bundled tables: {len(files)} files, {size / 2**20:.1f} MiB compressed, "
+          f"{rows:,} CSV rows; {cores} cores, load average {os.getloadavg()[0]:.1f}")
     print(f"  {written}")
     print(f"  {quarters}")
     print(f"bare read (lzma + csv), median of {len(reads)}:   {bare:6.2f} s  "

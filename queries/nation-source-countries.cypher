@@ -13,9 +13,9 @@
 //   Police: England, Scotland and Wales) count once, in a row named after their nations;
 //   UK-wide bodies count only for the United Kingdom, whose rows count every first
 //   responder. `rests_on` lists the responders a row's figure rests on, most people
-//   first (by kind where more than five of a kind referred: "39 police forces"); `uk_share_percent` is the share of all
-//   people referred in the period (by every first responder) that they made, each person
-//   counted once. Equal figures share a rank. `quarters` gives the quarters with
+//   first (by kind where more than five of a kind referred: "39 police forces");
+//   `uk_share_percent` is the share of all people referred in the period (by every
+//   first responder) that they made, each person counted once. Equal figures share a rank. `quarters` gives the quarters with
 //   referrals from those responders (the bundled source has no police table for
 //   2023 Q3). A dual nationality ("Albanian Greek") counts for each of its countries.
 //   It reads REFERRED for the shares and the quarterly totals (REFERRED_QUARTER) for

@@ -4,7 +4,7 @@
 // param: council (organisation) a council, current or former (name, former name or GSS code)
 // param: current (bool, default false) only councils that exist today
 // example: htkg query police-force-areas -p force="Cumbria Constabulary"
-// example: htkg query police-force-areas -p council=Allerdale
+// example: htkg query police-force-areas -p council="Allerdale Borough Council"
 // example: htkg query police-force-areas -p council="Glasgow City Council" --format json
 // note: From the official geography: the ONS lookups of local authority districts to
 //   police force areas (December 2019 boundaries) and mySociety's list of councils past

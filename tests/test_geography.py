@@ -143,10 +143,13 @@ def test_councils_govern_their_districts_and_carry_nation_and_region(small):
 def test_councils_are_found_by_former_names_and_codes(small):
     kg, _ = small
     r = Resolver.from_graph(kg)
-    assert r.resolve("Allerdale", "Organisation") == "allerdale-borough-council"
+    assert r.resolve("Allerdale Borough Council", "Organisation") == "allerdale-borough-council"
     assert r.resolve("E07000026", "Organisation") == "allerdale-borough-council"
     assert r.resolve("S12000046", "Organisation") == "glasgow-city-council"   # a former code
-    assert r.resolve("Cumberland", "Organisation") == "cumberland-council"
+    assert r.resolve("Glasgow City", "Organisation") == "glasgow-city-council"
+    # A bare short name is never a council's name: "Hart" is also a surname, "Eden" a river.
+    assert r.resolve("Cumberland", "Organisation") is None
+    assert r.resolve("Allerdale", "Organisation") is None
     # "Scotland" the police force area is never taken for Scotland the nation.
     assert r.resolve("Scotland") == "country-gb-sct"
 

@@ -5,9 +5,10 @@ per council, with its GSS code, dates, nation, region, the codes of the
 councils that replaced it, its former GSS codes and other names. Each council
 becomes an ``Organisation`` (``kind: local_authority``) with ``nation`` (from
 the registry's nations, by the name the file gives), ``region``, ``gss``,
-``founded`` and ``dissolved``; its other names and its GSS codes, former ones
-included, are aliases, so a council merged since 2019 is still found by its
-old name or code. Then:
+``founded`` and ``dissolved``; its other names that say what it is ("Aberdeen
+City", "Kent County Council": never a bare "Hart" or "Eden", which are also
+surnames and rivers) and its GSS codes, former ones included, are aliases, so
+a council merged since 2019 is still found by its old name or code. Then:
 
 * ``SUCCEEDED_BY`` to each council that replaced it (``date``: its end date);
 * ``SERVES`` each local authority district (loaded before, from the ONS
@@ -37,6 +38,11 @@ from htkg.loaders.geography.format import (COUNCIL_NEEDS, COUNCIL_OPTIONAL, LOAD
                                            gss_code, missing_columns, nation_of, read_table)
 from htkg.loaders.geography.ons import LAD
 
+#: Words that make a name a council's: a council's other name is kept only with one of
+#: them ("Aberdeen City", "Kent County Council"), never bare ("Hart", "Eden", "Derby"), which
+#: would also be a surname, a river or a town in the minutes.
+COUNCIL_WORDS = frozenset({"council", "borough", "city", "county", "district", "corporation",
+                           "authority", "comhairle", "cyngor", "combined", "parish"})
 #: Council types that govern districts of their own (used when the file has no
 #: ``lower-or-unitary`` column).
 _LOWER = {"NMD", "UA", "MD", "LBO", "SCO", "NID", "WPA", "CC"}
@@ -174,6 +180,7 @@ def read(source: Source, ctx) -> list[Record]:
             c.districts = list(dict.fromkeys(d for m in members for d in m.districts))
 
     dropped: list[str] = []
+    bare = 0
     unknown_nations: dict[str, int] = {}
     for c in councils:
         src = provenance(LOADER, shown, c.line)
@@ -181,11 +188,15 @@ def read(source: Source, ctx) -> list[Record]:
         if c.nation and nation is None:
             unknown_nations.setdefault(c.nation, c.line)
         aliases, keys = [], {normalise(c.name)}
-        for alias in [*c.aliases, *filter(None, [c.gss]), *c.former]:
+        codes = [*filter(None, [c.gss]), *c.former]
+        for alias in [*c.aliases, *codes]:
             key = normalise(alias)
             if not key or key in keys:
                 continue
             keys.add(key)
+            if alias not in codes and not COUNCIL_WORDS & set(key.split()):
+                bare += 1
+                continue
             others = [i for i in resolver.resolve_all(alias)
                       if i not in ours and resolver.label(i) != "Area"]
             if others:
@@ -221,6 +232,11 @@ def read(source: Source, ctx) -> list[Record]:
     if merged:
         out.append(Note(f"{len(merged)} councils already in the graph, facts added to them: "
                         f"{', '.join(merged[:5])}{' ...' if len(merged) > 5 else ''}"))
+    if bare:
+        out.append(Note(f"{bare} short names without a word such as 'Council' or 'Borough' "
+                        f"not used as names (a bare 'Hart' or 'Eden' is also a surname or a "
+                        f"river): each council is found by its official name, its other names "
+                        f"that say what it is, and its GSS codes"))
     if dropped:
         out.append(Note(f"{len(dropped)} other names left out, as they name another body: "
                         f"{', '.join(dropped[:5])}{' ...' if len(dropped) > 5 else ''}"))
