@@ -132,8 +132,8 @@ def test_a_graph_that_does_not_read_back_as_written_is_not_published(tmp_path):
     from htkg.graph.writers import EmbeddedWriter, verify
 
     db = tmp_path / "store"
-    lib.build([], str(db))
-    kg = lib.load([]).graph
+    lib.build([], str(db), figures=False)
+    kg = lib.load([], figures=False).graph
     with EmbeddedWriter(db) as writer:
         writer.open(kg)
         writer._writer.finish(kg, lambda q, rows: None)     # written: nothing else
