@@ -1,7 +1,7 @@
 """Options, parameter parsing and output helpers shared by the commands.
 
-Declared once here, so that ``--db``, ``--format``, ``-p`` and ``--queries``
-read and document the same way in every command.
+Declared once here, so that ``--db``, ``--timeout``, ``--format``, ``-p`` and
+``--queries`` read and document the same way in every command.
 """
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Callable, Iterator
 
 import click
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from htkg.output import visible
 
@@ -21,6 +22,20 @@ def db_option(f):
         "--db", "db", metavar="PATH|URI", envvar="HTKG_DB", default=None,
         help="Embedded store directory, or a bolt:// / neo4j:// / neo4j+s:// URI "
              "(default: $NEO4J_URI, else the per-user embedded store).")(f)
+
+
+def timeout_option(f):
+    """``--timeout SECONDS`` (also ``$HTKG_QUERY_TIMEOUT``): each query's time limit."""
+    return click.option(
+        "--timeout", "timeout", metavar="SECONDS", envvar="HTKG_QUERY_TIMEOUT", default=120.0,
+        show_default=True, type=click.FloatRange(min=0, min_open=True, max=10 ** 7),
+        help="Stop any query that runs longer than this (also $HTKG_QUERY_TIMEOUT).")(f)
+
+
+def store_target(db: str | None, timeout: float):
+    """What ``--db`` and ``--timeout`` name, for library calls that open the store."""
+    from htkg.graph.store import resolve_target  # deferred: the driver is slow to import
+    return resolve_target(db, timeout=timeout)
 
 
 def format_option(choices: tuple[str, ...] = ("table", "json", "csv"), default: str | None = "table",
@@ -66,7 +81,7 @@ def text_params(pairs: tuple[str, ...]) -> dict[str, str]:
 def parse_params(pairs: tuple[str, ...]) -> dict:
     """``-p NAME=VALUE`` pairs to a dict, reading VALUE as JSON where it parses
     (a value no database holds is refused, naming the parameter)."""
-    from htkg.queries.params import read_json_value
+    from htkg.queries.params import read_json_value  # deferred: keeps start-up fast
     return {name: read_json_value(name, value) for name, value in text_params(pairs).items()}
 
 
@@ -90,8 +105,6 @@ class TerminalConsole(Console):
 def progress_bar(console=None) -> Iterator[Callable[[str, int, int], None]]:
     """A ``progress(stage, done, total)`` callback that draws bars on stderr when
     it is a terminal, and is silent otherwise."""
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                               TimeElapsedColumn)
     console = console or Console(stderr=True)
     bar = Progress(TextColumn("{task.description:<24}", markup=False), BarColumn(),
                    MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True,

@@ -5,15 +5,16 @@ from pathlib import Path
 
 import click
 
-from htkg.commands.options import db_option, emit, format_option, param_option, queries_option, text_params
+from htkg.commands.options import (db_option, emit, format_option, param_option, queries_option,
+                                   text_params, timeout_option)
+from htkg.output import json_text, render
 
 
 
 def _show(columns: list[str], rows: list[dict], fmt: str, caveat: str = "") -> None:
     """Rows in the format asked for, with the query's caveat: a line above a table,
     a ``caveat`` field on each row of JSON and CSV."""
-    from htkg.output import render
-    from htkg.queries import with_caveat
+    from htkg.queries import with_caveat  # deferred: keeps start-up fast
     if caveat and fmt == "table":
         emit(f"Caveat: {caveat}")
     elif caveat:
@@ -40,8 +41,7 @@ def list_queries(fmt: str, query_dirs: tuple[Path, ...], show: str | None) -> No
 
         htkg queries --show country-links
     """
-    from htkg.output import json_text, render
-    from htkg.queries import load_catalogue, user_dirs
+    from htkg.queries import load_catalogue, user_dirs  # deferred: keeps start-up fast
     cat = load_catalogue(user_dirs(query_dirs))
     if show is not None:
         query = cat.get(show)
@@ -73,8 +73,9 @@ def list_queries(fmt: str, query_dirs: tuple[Path, ...], show: str | None) -> No
 @format_option()
 @db_option
 @queries_option()
+@timeout_option
 def run_saved(name: str, params: tuple[str, ...], fmt: str, db: str | None,
-              query_dirs: tuple[Path, ...]) -> None:
+              query_dirs: tuple[Path, ...], timeout: float) -> None:
     """Run the saved query NAME, read-only, with typed parameters.
 
     A query with a caveat prints it with the result: a line above the table,
@@ -90,12 +91,12 @@ def run_saved(name: str, params: tuple[str, ...], fmt: str, db: str | None,
 
         htkg query top-source-countries -p year=2023 -p quarter=4 --format csv
     """
-    from htkg.graph.store import open_store
-    from htkg.queries import load_catalogue, run_query, user_dirs
-    from htkg.queries.params import check
+    from htkg.graph.store import open_store  # deferred: keeps start-up fast
+    from htkg.queries import load_catalogue, run_query, user_dirs  # deferred: keeps start-up fast
+    from htkg.queries.params import check  # deferred: keeps start-up fast
     query = load_catalogue(user_dirs(query_dirs)).get(name)
     given = text_params(params)
     check(query, given)  # fail fast, before the store opens
-    with open_store(db) as store:
+    with open_store(db, timeout=timeout) as store:
         result = run_query(store, query, given)
     _show(result.columns, result.rows, fmt, query.caveat)
