@@ -10,11 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from htkg import textfile
-from htkg.loaders import minutes, nrm, rdf, registry
+from htkg.loaders import geography, minutes, nrm, rdf, registry
 from htkg.loaders.base import FileReport, Loader, Source
 
 #: Every loader, in the order they are asked and their files loaded.
-LOADERS: tuple[Loader, ...] = (registry, minutes, nrm, rdf)
+LOADERS: tuple[Loader, ...] = (registry, geography, minutes, nrm, rdf)
 
 __all__ = ["FileReport", "LOADERS", "Loader", "Source", "known_kinds", "route", "unknown_kind"]
 

@@ -10,7 +10,11 @@ A loader is a module (or any object) with:
 
 Optionally ``parallel(source) -> bool``: True when the file may be read in a
 worker process (its records depend only on what was loaded before the build
-began reading that group of files; see :mod:`htkg.pipeline.parallel`).
+began reading that group of files; see :mod:`htkg.pipeline.parallel`); and
+``rank(source) -> int``: where the file comes among the loader's files (lower
+first; files of equal rank keep the order they were given in), for a loader
+whose files build on one another (the geography: police force areas before
+the districts that lie in them, districts before the councils that govern them).
 
 A loader knows nothing about where its records go: it never edits the model
 or writes to a database. It resolves names through ``ctx.resolver()`` and

@@ -149,6 +149,12 @@ def merge(kg: KnowledgeGraph, loader: Loader, source: Source, records: Iterable[
     return report
 
 
+def _rank(loader: Loader, source: Source) -> int:
+    """Where a file comes among its loader's files (``loader.rank``; else as given)."""
+    rank = getattr(loader, "rank", None)
+    return 0 if rank is None else rank(source)
+
+
 def read_records(loader: Loader, source: Source, ctx) -> list[Record]:
     """Every record of one file, read whole before any is merged."""
     return list(loader.read(source, ctx))
@@ -204,7 +210,7 @@ def load(paths: Iterable[str | Path] = (), *, bundled: bool = True, figures: boo
             continue
         plan.append((source, loader))
     order = {loader.NAME: i for i, loader in enumerate(LOADERS)}
-    plan.sort(key=lambda item: order[item[1].NAME])
+    plan.sort(key=lambda item: (order[item[1].NAME], _rank(item[1], item[0])))
     after = loaded or (lambda kg: None)
     for loader, group in itertools.groupby(plan, key=lambda item: item[1]):
         sources = [source for source, _ in group]

@@ -3,8 +3,9 @@
 // param: country (country, required) the country: name, ISO code or demonym
 // example: htkg query country-links -p country=Nigeria
 // example: htkg query country-links -p country=AL --format json
-// note: Referral rows give total people over every loaded quarter, and the latest quarter
-//   with its count; their sources are the NRM files (line-level rows: the referrals query).
+// note: Referral rows come first, the bodies that referred most people first; each gives
+//   total people over every loaded quarter, and the latest quarter with its count; their
+//   sources are the NRM files (line-level rows: the referrals query).
 //   A mention row means the body is named in the same agenda item as the country.
 CALL {
   MATCH (c:Country {id: $country})<-[r:REFERRED_QUARTER]-(o:Organisation)
@@ -57,4 +58,4 @@ CALL {
 }
 RETURN o.name AS body, o.id AS body_id, o.kind AS kind, connection, detail, paragraph, meeting,
        total_people, latest_quarter, latest_people, sources
-ORDER BY body, connection, paragraph, detail
+ORDER BY coalesce(total_people, -1) DESC, body, connection, paragraph, detail

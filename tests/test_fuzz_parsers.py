@@ -7,8 +7,9 @@ Covered here: registry YAML (``registry.file_records``, then the records through
 longitudinal tables, and ``parse_referrals`` with ``reconcile``), RDF
 (``loaders.rdf.parse_file`` and ``load_into`` on Turtle, JSON-LD and N-Triples), the
 schema YAML (``schema.model.parse_schema``) and the saved-query header parser
-(``queries.catalogue.parse_query``). Minutes and demonyms have theirs in
-tests/test_minutes.py and tests/test_nationality.py.
+(``queries.catalogue.parse_query``), and the official geography's files
+(``geography.read`` on the ONS lookups and mySociety's councils). Minutes and demonyms
+have theirs in tests/test_minutes.py and tests/test_nationality.py.
 
 The mangling works on lines (delete, duplicate, swap, insert junk, truncate), on
 characters (junk inside a line, CSV cells replaced, dropped or added), and on bytes
@@ -29,7 +30,7 @@ from hypothesis import strategies as st
 from htkg.errors import LoadError
 from htkg.graph.model import KnowledgeGraph
 from htkg.graph.records import Edge, Node
-from htkg.loaders import nrm
+from htkg.loaders import geography, nrm
 from htkg.loaders.base import Source
 from htkg.pipeline.load import Context, merge
 from htkg.loaders.nrm.referrals import parse_referrals, reconcile
@@ -224,6 +225,51 @@ def test_nrm_tables_load_or_load_error(scratch, registry_kg, table, data):
         return
     event("loaded")
     assert report.loader == "nrm" and all(isinstance(n, str) for n in report.notes)
+
+
+# -- the official geography ---------------------------------------------------------------------
+GEO = FIX / "geography"
+GEO_TABLES = {p.name: texts(p) for p in sorted(GEO.glob("*.csv"))}
+GEO_TABLES["uk_local_authorities_mysociety.csv"] += texts(
+    FIX / "bad" / "geography" / "hostile-councils.csv")
+
+
+@pytest.fixture(scope="module")
+def geography_kg(registry_kg) -> KnowledgeGraph:
+    """The registry and the small ONS lookups, for councils to find their districts in."""
+    kg = copy.deepcopy(registry_kg)
+    for name in ("pfa19_names_codes_uk.csv", "lad19_country19_uk.csv",
+                 "lad19_csp19_pfa19_england_wales.csv"):
+        source = Source(GEO / name)
+        merge(kg, geography, source, geography.read(source, Context(kg)))
+    return kg
+
+
+@given(table=st.sampled_from(sorted(GEO_TABLES)), data=st.data())
+@settings(max_examples=250, **SETTINGS)
+@example(table="pfa19_names_codes_uk.csv", data=None)
+def test_geography_files_load_or_load_error(scratch, geography_kg, table, data):
+    raw = (GEO / table).read_bytes() if data is None else data.draw(mangled_csv(GEO_TABLES[table]))
+    path = write(scratch, table, raw)
+    source = Source(path)
+    if not geography.recognises(source):     # a header mangled past recognition: not ours
+        event("not recognised")
+        return
+    kg = copy.deepcopy(geography_kg)
+    try:
+        records = geography.read(source, Context(kg))
+    except LoadError as exc:
+        assert exc.file == path.name and (exc.line is None or exc.line >= 1)
+        event("refused by the loader")
+        return
+    try:
+        report = merge(kg, geography, source, records)
+    except LoadError as exc:
+        assert exc.file == path.name
+        event("refused by the graph")
+        return
+    event("loaded")
+    assert report.loader == "geography" and all(isinstance(n, str) for n in report.notes)
 
 
 # -- RDF ---------------------------------------------------------------------------------------
