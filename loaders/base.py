@@ -129,6 +129,12 @@ class ReadContext(Protocol):
     def entity(self, entity_id: str) -> tuple[str, dict] | None:
         """(label, a copy of the properties) of an entity loaded so far, or None."""
 
+    def by_property(self, prop: str) -> dict[Any, list[str]]:
+        """The entities loaded so far with a single-valued ``prop``: value -> their ids."""
+
+    def related(self, entity_id: str, rel_type: str) -> list[str]:
+        """Ids of what an entity loaded so far links to by ``rel_type``, sorted."""
+
 
 class Loader(Protocol):
     NAME: str

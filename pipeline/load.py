@@ -40,7 +40,7 @@ def _shipped(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")
-                  and p.name != "README.md")
+                  and p.suffix != ".md")
 
 
 def bundled_reference() -> list[Path]:
@@ -97,6 +97,21 @@ class Context:
             return None
         label, props = found
         return label, {k: list(v) if isinstance(v, list) else v for k, v in props.items()}
+
+    def by_property(self, prop: str) -> dict[Any, list[str]]:
+        """The entities loaded so far that have ``prop``: its value -> their ids."""
+        out: dict[Any, list[str]] = {}
+        for node_id, _, props in self.kg.nodes():
+            value = props.get(prop)
+            if value is not None and not isinstance(value, list):
+                out.setdefault(value, []).append(node_id)
+        return out
+
+    def related(self, entity_id: str, rel_type: str) -> list[str]:
+        """Ids of what an entity loaded so far links to by ``rel_type``."""
+        if self.kg.node(entity_id) is None:
+            return []
+        return sorted(b for t, b in self.kg.targets(entity_id) if t == rel_type)
 
     def for_worker(self) -> "Context":
         """The same view for a worker process, which draws no progress bar."""
@@ -223,6 +238,7 @@ def load(paths: Iterable[str | Path] = (), *, bundled: bool = True, figures: boo
             after(kg)
             if progress:
                 progress(stage, done, len(sources))
+    kg.check_complete()
     result.seconds = time.perf_counter() - started
     return result
 
