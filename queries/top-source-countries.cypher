@@ -15,7 +15,7 @@
 //   It reads the quarterly totals (REFERRED_QUARTER) that htkg derives from REFERRED.
 MATCH (o:Organisation)
 WHERE ($kind IS NULL OR o.kind = $kind)
-  AND ($nation IS NULL OR ($nation IN o.nation AND NOT 'GB' IN o.nation))
+  AND ($nation IS NULL OR ($nation IN o.nation AND size(o.nation) < 4))
 WITH o
 MATCH (o)-[r:REFERRED_QUARTER]->(c:Country)
 WHERE ($year IS NULL OR r.year = $year)
