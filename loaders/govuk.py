@@ -118,8 +118,11 @@ def parse(text: str, shown: str) -> tuple[list[Item], str | None]:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        cut = " (the file ends too soon: is it cut short?)" if exc.pos >= len(text.rstrip()) else ""
-        raise LoadError(f"not valid JSON: {exc.msg}{cut}; {_FIX}", shown, exc.lineno) from None
+        cut = ("; the file ends too soon: is it cut short?"
+               if text.rstrip()[-1:] not in ("]", "}") else "")
+        what = re.sub(r"\s+(starting )?at$", "", exc.msg).lower()
+        raise LoadError(f"not valid JSON: {what} at column {exc.colno}{cut}; {_FIX}",
+                        shown, exc.lineno) from None
     next_page = None
     if isinstance(doc, dict) and isinstance(doc.get("results"), list):
         records, next_page = doc["results"], doc.get("next_page_url")
@@ -127,6 +130,10 @@ def parse(text: str, shown: str) -> tuple[list[Item], str | None]:
             raise LoadError(f"'next_page_url' is not a URL; {_FIX}", shown)
     elif isinstance(doc, list):
         records = doc
+    elif isinstance(doc, dict) and "results" in doc:
+        raise LoadError(f"not the GOV.UK Organisations API's answer: its 'results' is a JSON "
+                        f"{type(doc['results']).__name__}, not a list of organisations; {_FIX}",
+                        shown)
     else:
         what = (f"an object with {', '.join(repr(k) for k in list(doc)[:4]) or 'no keys'}"
                 if isinstance(doc, dict) else f"a JSON {type(doc).__name__}")
@@ -262,9 +269,10 @@ def records(items: list[Item], shown: str, ctx) -> Iterator[Record]:
                    f"are left out: {'; '.join(open_predecessors[:3])}"
                    + ("..." if len(open_predecessors) > 3 else ""))
     if unknown:
-        yield Note(f"{len(unknown)} organisations that records name as parent, predecessor or "
-                   f"successor are neither in this file nor in the graph (closed before the "
-                   f"file was made, and not in the registry): those links are left out")
+        yield Note(f"{len(unknown)} organisation{'s' if len(unknown) != 1 else ''} that records "
+                   f"name as parent, predecessor or successor {'are' if len(unknown) != 1 else 'is'}"
+                   f" neither in this file nor in the graph (closed before the file was made, or "
+                   f"on a page not given): those links are left out")
 
 
 #: Shortest abbreviation kept as an alias: two letters ("JO", "HE", "SE") read as words

@@ -9,8 +9,8 @@
 //   engaged lists explicit links with a department or devolved government: part of, works
 //   with, member of. discussed lists each action agreed under an agenda item whose
 //   paragraphs name the body, a predecessor or successor of it, a group it belongs to
-//   (utility companies) or its sector, with the action's text and owner: the body was
-//   discussed, which is not the same as engaged.
+//   (utility companies) or its sector, with the action's text and owners (with their
+//   status when they no longer exist): the body was discussed, which is not engaged.
 MATCH (o:Organisation)
 WHERE o.frontline_contact = true
   AND ($nation IS NULL OR $nation IN o.nation)
@@ -58,8 +58,12 @@ WITH o, sectors, regulators, engaged, m, a, men,
           ELSE 'its sector ' + x.name END AS role
 ORDER BY men.paragraph, role
 WITH o, sectors, regulators, engaged, m, a,
-     collect(DISTINCT '¶' + men.paragraph + ' names ' + role) AS named,
-     [(owner:Organisation)-[:OWNS]->(a) | owner.name] AS owners
+     collect(DISTINCT '¶' + men.paragraph + ' names ' + role) AS named
+OPTIONAL MATCH (owner:Organisation)-[:OWNS]->(a)
+WITH o, sectors, regulators, engaged, m, a, named, owner ORDER BY owner.name
+WITH o, sectors, regulators, engaged, m, a, named,
+     collect(owner.name + CASE WHEN owner.status = 'current' THEN ''
+                              ELSE ' (' + owner.status + ')' END) AS owners
 ORDER BY m.date, a.item, a.id
 WITH o, sectors, regulators, engaged,
      collect('discussed under item ' + a.item + ' of the meeting of ' + m.date + ' (' +

@@ -7,8 +7,8 @@
 //   government: one is part of, works with or is a member of the other. Being discussed is
 //   not engagement: discussed lists each action agreed under an agenda item whose
 //   paragraphs name the body, a predecessor or successor of it, a group it belongs to
-//   (utility companies) or its sector, with the action's text and owner, so a body
-//   discussed at a meeting can still be listed here.
+//   (utility companies) or its sector, with the action's text and owners (with their
+//   status when they no longer exist), so a body discussed at a meeting can be listed here.
 MATCH (o:Organisation)
 WHERE o.frontline_contact = true
   AND ($nation IS NULL OR $nation IN o.nation)
@@ -34,8 +34,12 @@ WITH o, sectors, m, a, men,
           ELSE 'its sector ' + x.name END AS role
 ORDER BY men.paragraph, role
 WITH o, sectors, m, a,
-     collect(DISTINCT '¶' + men.paragraph + ' names ' + role) AS named,
-     [(owner:Organisation)-[:OWNS]->(a) | owner.name] AS owners
+     collect(DISTINCT '¶' + men.paragraph + ' names ' + role) AS named
+OPTIONAL MATCH (owner:Organisation)-[:OWNS]->(a)
+WITH o, sectors, m, a, named, owner ORDER BY owner.name
+WITH o, sectors, m, a, named,
+     collect(owner.name + CASE WHEN owner.status = 'current' THEN ''
+                              ELSE ' (' + owner.status + ')' END) AS owners
 ORDER BY m.date, a.item, a.id
 WITH o, sectors,
      collect('discussed under item ' + a.item + ' of the meeting of ' + m.date + ' (' +
