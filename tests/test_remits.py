@@ -221,3 +221,22 @@ def test_engaged_means_an_explicit_link_and_unengaged_lists_bodies_only_discusse
         assert engaged[body]["engaged"] == links
         assert body not in unengaged
     assert "royal-mail" in unengaged and engaged["royal-mail"]["engaged"] == []
+
+
+def test_the_docs_say_what_the_code_does_with_gla():
+    """docs/queries.md and README say "GLA" is the Gangmasters Licensing Authority in the
+    bundled graph, and ambiguous once the Greater London Authority is added, with this error."""
+    from htkg.errors import ResolveError
+    from htkg.graph.lookup import resolve_entity
+    from htkg.graph.resolver import Resolver
+    docs = (Path(__file__).parents[1] / "docs" / "queries.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    r = Resolver.from_graph(registry_graph())
+    assert resolve_entity(r, "GLA") == "gangmasters-licensing-authority"
+    assert '"GLA" is the Gangmasters Licensing Authority' in " ".join(readme.split())
+    r.add("greater-london-authority", "Organisation", ["Greater London Authority", "GLA"])
+    with pytest.raises(ResolveError) as err:
+        resolve_entity(r, "GLA")
+    assert f"Error: {err.value}" in docs.splitlines()
+    with pytest.raises(ResolveError, match="'CSC' could mean several: Civil Service Commission"):
+        resolve_entity(r, "CSC")
