@@ -169,3 +169,25 @@ def test_a_registry_file_that_names_a_body_otherwise_is_reported(tmp_path):
             "alias") in result.output
     assert ("Border Force (border-force): part of national-crime-agency in the registry; "
             "GOV.UK's parent is home-office; both are kept") in result.output
+
+
+def test_registry_entries_keep_only_what_govuk_lacks():
+    """An entry for a body in the bundled GOV.UK file gives no name, no parent and not
+    GOV.UK's abbreviation: GOV.UK gives those."""
+    import lzma
+    from htkg.loaders.registry import REGISTRY_DIR
+    from htkg.yamlfile import parse_yaml
+    records = {r["details"]["slug"]: r for r in json.loads(
+        lzma.decompress(govuk.bundled_files()[0].read_bytes()))}
+    extended = 0
+    for path in sorted(REGISTRY_DIR.glob("*.yaml")):
+        for entry in parse_yaml(path.read_text(encoding="utf-8"), str(path)) or []:
+            record = records.get(entry.get("govuk_slug"))
+            if record is None:
+                continue
+            extended += 1
+            assert "name" not in entry and "part_of" not in entry, entry["id"]
+            # A written form GOV.UK lacks stays ("MoJ" beside GOV.UK's "MOJ": minutes match
+            # short abbreviations in the case written).
+            assert record["details"]["abbreviation"] not in entry.get("aliases", []), entry["id"]
+    assert extended >= 35
