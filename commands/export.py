@@ -58,6 +58,7 @@ def export(fmt: str | None, output: Path, vocabulary: bool, shapes: bool, focus:
 
         htkg export --format neo4j-csv -o neo4j-import/
     """
+    # deferred: keeps start-up fast
     from htkg.exports.export import export_store, write_shapes, write_vocabulary
     fmt = fmt or format_for(output)
     if fmt is None:
@@ -111,7 +112,7 @@ def validate(file: Path, limit: int) -> None:
 
         htkg validate graph.ttl
     """
-    from htkg.exports.shacl import validate_file
+    from htkg.exports.shacl import validate_file  # deferred: keeps start-up fast
     report = validate_file(file)
     if report.conforms:
         emit(f"{file} conforms to the htkg shapes ({report.summary()})")

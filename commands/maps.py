@@ -52,7 +52,7 @@ def map_command(output: Path | None, focus: str | None, depth: int | None, query
 
         htkg map --query country-links -p country=Nigeria
     """
-    from htkg.maps import write_map
+    from htkg.maps import write_map  # deferred: keeps start-up fast
     if depth is not None and not focus:
         raise click.UsageError("--depth goes with --focus ENTITY")
     if (params or query_dirs) and not query:

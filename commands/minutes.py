@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 
 from htkg.commands.options import emit
+from htkg.output import json_text
 
 
 @click.command()
@@ -24,9 +25,8 @@ def minutes(file: Path, fmt: str) -> None:
 
         htkg minutes ../shared/seeds/idmg-minutes-2013-03-11.txt --format json
     """
-    from htkg.loaders.registry import default_resolver
-    from htkg.loaders.minutes import format_text, read_minutes
-    from htkg.output import json_text
+    from htkg.loaders.registry import default_resolver  # deferred: keeps start-up fast
+    from htkg.loaders.minutes import format_text, read_minutes  # deferred: keeps start-up fast
     parsed = read_minutes(file, resolve=default_resolver())
     if fmt == "json":
         emit(json_text(parsed.to_json()))

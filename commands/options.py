@@ -11,6 +11,7 @@ from typing import Callable, Iterator
 
 import click
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from htkg.output import visible
 
@@ -66,7 +67,7 @@ def text_params(pairs: tuple[str, ...]) -> dict[str, str]:
 def parse_params(pairs: tuple[str, ...]) -> dict:
     """``-p NAME=VALUE`` pairs to a dict, reading VALUE as JSON where it parses
     (a value no database holds is refused, naming the parameter)."""
-    from htkg.queries.params import read_json_value
+    from htkg.queries.params import read_json_value  # deferred: keeps start-up fast
     return {name: read_json_value(name, value) for name, value in text_params(pairs).items()}
 
 
@@ -90,8 +91,6 @@ class TerminalConsole(Console):
 def progress_bar(console=None) -> Iterator[Callable[[str, int, int], None]]:
     """A ``progress(stage, done, total)`` callback that draws bars on stderr when
     it is a terminal, and is silent otherwise."""
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                               TimeElapsedColumn)
     console = console or Console(stderr=True)
     bar = Progress(TextColumn("{task.description:<24}", markup=False), BarColumn(),
                    MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True,

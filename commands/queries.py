@@ -5,12 +5,13 @@ from pathlib import Path
 
 import click
 
-from htkg.commands.options import db_option, emit, format_option, param_option, queries_option, text_params
+from htkg.commands.options import (db_option, emit, format_option, param_option, queries_option,
+                                   text_params)
+from htkg.output import json_text, render
 
 
 
 def _show(columns: list[str], rows: list[dict], fmt: str) -> None:
-    from htkg.output import render
     emit(render(columns, rows, fmt))
 
 
@@ -33,8 +34,7 @@ def list_queries(fmt: str, query_dirs: tuple[Path, ...], show: str | None) -> No
 
         htkg queries --show country-links
     """
-    from htkg.output import json_text, render
-    from htkg.queries import load_catalogue, user_dirs
+    from htkg.queries import load_catalogue, user_dirs  # deferred: keeps start-up fast
     cat = load_catalogue(user_dirs(query_dirs))
     if show is not None:
         query = cat.get(show)
@@ -75,9 +75,9 @@ def run_saved(name: str, params: tuple[str, ...], fmt: str, db: str | None,
 
         htkg query top-source-countries -p year=2023 -p quarter=4 --format csv
     """
-    from htkg.graph.store import open_store
-    from htkg.queries import load_catalogue, run_query, user_dirs
-    from htkg.queries.params import check
+    from htkg.graph.store import open_store  # deferred: keeps start-up fast
+    from htkg.queries import load_catalogue, run_query, user_dirs  # deferred: keeps start-up fast
+    from htkg.queries.params import check  # deferred: keeps start-up fast
     query = load_catalogue(user_dirs(query_dirs)).get(name)
     given = text_params(params)
     check(query, given)  # fail fast, before the store opens

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from htkg.commands.options import db_option, emit, format_option, param_option, parse_params
-from htkg.output import cell
+from htkg.output import cell, render
 
 
 @click.command()
@@ -20,8 +20,7 @@ def cypher(query: str, params: tuple[str, ...], fmt: str, db: str | None) -> Non
 
         htkg cypher "MATCH (o:Organisation {frontline_contact: true}) RETURN o.name AS name"
     """
-    from htkg.graph.store import open_store
-    from htkg.output import render
+    from htkg.graph.store import open_store  # deferred: keeps start-up fast
     values = parse_params(params)
     with open_store(db) as store:
         result = store.read(query, values)
@@ -38,8 +37,8 @@ def show(entity: str, db: str | None) -> None:
 
         htkg show "Royal Mail"
     """
-    from htkg.graph.store import open_store
-    from htkg.selection import around
+    from htkg.graph.store import open_store  # deferred: keeps start-up fast
+    from htkg.selection import around  # deferred: keeps start-up fast
     with open_store(db) as store:
         emit(describe(around(store, entity)))
 
@@ -79,8 +78,7 @@ def stats(db: str | None, fmt: str) -> None:
 
         htkg stats --format json
     """
-    from htkg.graph.store import open_store
-    from htkg.output import render
+    from htkg.graph.store import open_store  # deferred: keeps start-up fast
     with open_store(db) as store:
         labels, types = store.counts()
     rows = ([{"kind": "label", "name": k, "count": v} for k, v in labels.items()]

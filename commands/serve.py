@@ -33,8 +33,8 @@ def serve(db: str | None, tls_keystore: Path | None, tls_password: str | None) -
 
         HTKG_TLS_PASSWORD=secret htkg serve --tls-keystore server.p12
     """
-    from htkg.graph import embedded
-    from htkg.graph.store import resolve_target
+    from htkg.graph import embedded  # deferred: keeps start-up fast
+    from htkg.graph.store import resolve_target  # deferred: keeps start-up fast
     target = resolve_target(db)
     if target.uri:
         raise click.UsageError("serve runs the embedded store; give --db a directory, not a URI")

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from htkg.schema import terms as T
-from htkg.schema.terms import terms_for
+from htkg.loaders.rdf.parse import parse_file
+from htkg.schema.terms import bind, terms_for
 from htkg.schema.model import Property, Schema, load_schema
 
 SHAPES = T.BASE + "shapes#"
@@ -32,10 +33,9 @@ _PATTERNS = {
 
 def shapes_graph(schema: Schema | None = None):
     """The SHACL shapes of a schema as an rdflib ``Graph``."""
-    from rdflib import BNode, Graph, Literal, URIRef
-    from rdflib.collection import Collection
-    from rdflib.namespace import RDF, RDFS, SH, XSD
-    from htkg.schema.terms import bind
+    from rdflib import BNode, Graph, Literal, URIRef  # deferred: rdflib is slow to import
+    from rdflib.collection import Collection  # deferred: rdflib is slow to import
+    from rdflib.namespace import RDF, RDFS, SH, XSD  # deferred: rdflib is slow to import
     schema = schema or load_schema()
     terms = terms_for(schema)
     g = Graph()
@@ -173,7 +173,7 @@ class Report:
 
 
 def _short(term) -> str:
-    from rdflib import BNode, Literal
+    from rdflib import BNode, Literal  # deferred: rdflib is slow to import
     if term is None:
         return ""
     if isinstance(term, Literal):
@@ -192,8 +192,8 @@ def _short(term) -> str:
 
 def _message(component: str, shape, value, shapes, fallback: str) -> str:
     """A plain message for the common constraints; pyshacl's text otherwise."""
-    from rdflib.collection import Collection
-    from rdflib.namespace import SH
+    from rdflib.collection import Collection  # deferred: rdflib is slow to import
+    from rdflib.namespace import SH  # deferred: rdflib is slow to import
     get = (lambda p: shapes.value(shape, p)) if shape is not None else (lambda p: None)
     shown = _short(value)
     if component == "MinCountConstraintComponent":
@@ -228,8 +228,8 @@ def _message(component: str, shape, value, shapes, fallback: str) -> str:
 
 def validate_graph(data, shapes=None) -> Report:
     """Validate an rdflib graph against the schema's shapes with pyshacl."""
-    import pyshacl
-    from rdflib.namespace import SH
+    import pyshacl  # deferred: pyshacl is slow to import
+    from rdflib.namespace import SH  # deferred: rdflib is slow to import
     shapes = shapes if shapes is not None else shapes_graph()
     conforms, results, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none",
                                             abort_on_first=False, meta_shacl=False,
@@ -255,8 +255,8 @@ def validate_graph(data, shapes=None) -> Report:
 
 
 def _checked(data) -> dict[str, int]:
-    from rdflib import URIRef
-    from rdflib.namespace import RDF
+    from rdflib import URIRef  # deferred: rdflib is slow to import
+    from rdflib.namespace import RDF  # deferred: rdflib is slow to import
     terms = terms_for(load_schema())
     def count(classes) -> int:
         return len({s for c in classes for s in data.subjects(RDF.type, URIRef(c))})
@@ -265,11 +265,10 @@ def _checked(data) -> dict[str, int]:
 
 
 def _is_bnode(term) -> bool:
-    from rdflib import BNode
+    from rdflib import BNode  # deferred: rdflib is slow to import
     return isinstance(term, BNode)
 
 
 def validate_file(path: str | Path) -> Report:
     """Parse an RDF file (.ttl, .jsonld, .nt) and validate it."""
-    from htkg.loaders.rdf.parse import parse_file
     return validate_graph(parse_file(path))

@@ -13,7 +13,7 @@ with PROV-O (``prov:wasDerivedFrom`` an ``htkg:SourceRecord``).
 from __future__ import annotations
 
 from htkg.schema import terms as T
-from htkg.schema.terms import Terms, terms_for
+from htkg.schema.terms import Terms, bind, terms_for
 from htkg.schema.model import Schema, load_schema
 
 VERSION = "0.1.0"
@@ -31,10 +31,9 @@ def _sentence(text: str) -> str:
 
 def vocabulary_graph(schema: Schema | None = None):
     """The vocabulary as an rdflib ``Graph``."""
-    from rdflib import BNode, Graph, Literal, URIRef
-    from rdflib.collection import Collection
-    from rdflib.namespace import OWL, RDF, RDFS, XSD, DCTERMS
-    from htkg.schema.terms import bind
+    from rdflib import BNode, Graph, Literal, URIRef  # deferred: rdflib is slow to import
+    from rdflib.collection import Collection  # deferred: rdflib is slow to import
+    from rdflib.namespace import OWL, RDF, RDFS, XSD, DCTERMS  # deferred: rdflib is slow to import
     schema = schema or load_schema()
     terms: Terms = terms_for(schema)
     g = Graph()
@@ -153,8 +152,8 @@ def vocabulary_graph(schema: Schema | None = None):
 
 def vocabulary_classes_and_properties(g) -> list:
     """Every class, property and datatype the vocabulary defines (for checks)."""
-    from rdflib import URIRef
-    from rdflib.namespace import OWL, RDF, RDFS
+    from rdflib import URIRef  # deferred: rdflib is slow to import
+    from rdflib.namespace import OWL, RDF, RDFS  # deferred: rdflib is slow to import
     out = set()
     for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, RDFS.Datatype):
         out.update(s for s in g.subjects(RDF.type, kind) if isinstance(s, URIRef))

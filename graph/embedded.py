@@ -67,8 +67,9 @@ def log_directory() -> Path:
 
 def _start_jvm() -> None:
     """Start the JVM once per process, with logs sent to a file, not the console."""
+    # deferred: the JVM bindings load only where the engine runs
     from arcadedb_embedded.jvm import start_jvm
-    import jpype
+    import jpype  # deferred: the JVM bindings load only where the engine runs
     if jpype.isJVMStarted():
         return
     logs = log_directory()
@@ -117,7 +118,7 @@ class TLS:
     def check(self) -> None:
         """Open the key store, so a wrong file or password is a one-line error
         (the JVM must be running). The password is never part of the message."""
-        import jpype
+        import jpype  # deferred: the JVM bindings load only where the engine runs
         path = Path(self.keystore)
         try:
             store = jpype.JClass("java.security.KeyStore").getInstance("PKCS12")
@@ -167,6 +168,7 @@ def start_server(root: Path, create: bool = False, tls: TLS | None = None) -> Em
     _start_jvm()
     if tls is not None:
         tls.check()
+    # deferred: the JVM bindings load only where the engine runs
     from arcadedb_embedded.server import ArcadeDBServer
     (root / "config").mkdir(parents=True, exist_ok=True)
     (root / "config" / "mcp-config.json").write_text('{"enabled": false}\n')

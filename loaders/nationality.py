@@ -222,7 +222,7 @@ class NationalityResolver:
 
 def _country_index() -> dict[str, str]:
     """Normalised pycountry codes and names ("Korea, Republic of" also inverted)."""
-    import pycountry
+    import pycountry  # deferred: pycountry loads its tables on import
 
     index: dict[str, str] = {}
     for country in pycountry.countries:

@@ -17,13 +17,14 @@ LABELLED_MAX = 40        # else label this many of the largest
 
 def render_png(sm: StyledMap, dpi: int = 110) -> bytes:
     # deferred: matplotlib is heavy and only PNG maps need it
-    import matplotlib
+    import matplotlib  # deferred: matplotlib is slow to import
     matplotlib.use("Agg", force=True)
-    from matplotlib import patheffects
+    from matplotlib import patheffects  # deferred: matplotlib is slow to import
+    # deferred: matplotlib is slow to import
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.collections import LineCollection
-    from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
+    from matplotlib.collections import LineCollection  # deferred: matplotlib is slow to import
+    from matplotlib.figure import Figure  # deferred: matplotlib is slow to import
+    from matplotlib.lines import Line2D  # deferred: matplotlib is slow to import
 
     fig = Figure(figsize=(14, 10), dpi=dpi, facecolor="white")
     ax = fig.add_axes((0.01, 0.04, 0.76, 0.86))

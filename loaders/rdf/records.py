@@ -35,7 +35,7 @@ def records_from_rdflib(g, origin: str = "<rdf>") -> tuple[list[Node], list[Edge
     Each record is yielded once per provenance string (the graph unions
     them). Returns (nodes, edges, notes)."""
     from rdflib import Literal, URIRef      # deferred: rdflib is slow to import
-    from rdflib.namespace import RDF as R
+    from rdflib.namespace import RDF as R  # deferred: rdflib is slow to import
     schema = load_schema()
     terms = terms_for(schema)
     type_ref, label_ref = R.type, URIRef(T.LABEL)
