@@ -34,7 +34,7 @@ from typing import Any, Iterable, Iterator
 
 from htkg.errors import LoadError
 from htkg.graph.records import Edge, Node, Provenance, provenance
-from htkg.loaders.base import Note, Record, RowsRead, Source
+from htkg.loaders.base import GraphContext, Note, Record, RowsRead, Source
 
 NAME = "govuk"
 DESCRIPTION = "GOV.UK Organisations API JSON: the saved list of organisations, or one page"
@@ -322,32 +322,8 @@ def explain(record, error: LoadError, source: Source) -> LoadError:
 def load_into(kg, paths: Iterable[Path] | None = None) -> None:
     """Add GOV.UK dumps (the bundled ones by default) to a graph that holds the
     registry: for :func:`htkg.loaders.registry.registry_graph`."""
-    ctx = _GraphContext(kg)
+    ctx = GraphContext(kg)
     for path in bundled_files() if paths is None else paths:
-        source = Source(path)
-        for record in read(source, ctx):
+        for record in read(Source(path), ctx):
             if isinstance(record, (Node, Edge)):
                 kg.add(record)
-
-
-@dataclass
-class _GraphContext:
-    """A read context over a graph, for :func:`load_into`."""
-
-    kg: Any
-    options: dict = field(default_factory=dict)
-    progress: Any = None
-
-    def entity(self, entity_id: str | None):
-        found = self.kg.node(entity_id) if entity_id else None
-        return None if found is None else (found[0], dict(found[1]))
-
-    def by_property(self, prop: str) -> dict:
-        out: dict = {}
-        for node_id, _, props in self.kg.nodes():
-            if isinstance(props.get(prop), str):
-                out.setdefault(props[prop], []).append(node_id)
-        return out
-
-    def related(self, entity_id: str, rel_type: str) -> list[str]:
-        return sorted(b for t, b in self.kg.targets(entity_id) if t == rel_type)

@@ -15,7 +15,7 @@ import itertools
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Callable, Iterable
 
 from htkg import textfile
 from htkg.errors import LoadError
@@ -23,8 +23,8 @@ from htkg.graph.model import KnowledgeGraph, Unresolved
 from htkg.graph.records import Edge, Node
 from htkg.graph.resolver import Resolver
 from htkg.loaders import LOADERS, registry, route, unknown_kind
-from htkg.loaders.base import (CheckedRows, EdgeRows, FileReport, Loader, Note, Record,
-                               RowsRead, Source)
+from htkg.loaders.base import (CheckedRows, EdgeRows, FileReport, GraphContext, Loader, Note,
+                               Record, RowsRead, Source)
 from htkg.pipeline import parallel
 
 Progress = Callable[[str, int, int], None]
@@ -74,12 +74,9 @@ class LoadResult:
 
 
 @dataclass
-class Context:
+class Context(GraphContext):
     """What loaders see of the build (:class:`htkg.loaders.base.ReadContext`)."""
 
-    kg: KnowledgeGraph
-    options: dict[str, Any] = field(default_factory=dict)
-    progress: Progress | None = None
     _resolver: Resolver | None = field(default=None, repr=False)
     _resolver_size: int = field(default=-1, repr=False)
 
@@ -90,28 +87,6 @@ class Context:
         if self._resolver is None or size != self._resolver_size:
             self._resolver, self._resolver_size = Resolver.from_graph(self.kg), size
         return self._resolver
-
-    def entity(self, entity_id: str) -> tuple[str, dict] | None:
-        found = self.kg.node(entity_id)
-        if found is None:
-            return None
-        label, props = found
-        return label, {k: list(v) if isinstance(v, list) else v for k, v in props.items()}
-
-    def by_property(self, prop: str) -> dict[Any, list[str]]:
-        """The entities loaded so far that have ``prop``: its value -> their ids."""
-        out: dict[Any, list[str]] = {}
-        for node_id, _, props in self.kg.nodes():
-            value = props.get(prop)
-            if value is not None and not isinstance(value, list):
-                out.setdefault(value, []).append(node_id)
-        return out
-
-    def related(self, entity_id: str, rel_type: str) -> list[str]:
-        """Ids of what an entity loaded so far links to by ``rel_type``."""
-        if self.kg.node(entity_id) is None:
-            return []
-        return sorted(b for t, b in self.kg.targets(entity_id) if t == rel_type)
 
     def for_worker(self) -> "Context":
         """The same view for a worker process, which draws no progress bar."""

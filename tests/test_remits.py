@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from hostile import cypher_json, run  # noqa: E402  (tests/hostile.py)
+from hostile import run  # noqa: E402  (tests/hostile.py)
 
 from htkg.loaders.registry import registry_graph  # noqa: E402
 
