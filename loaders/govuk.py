@@ -204,7 +204,7 @@ def read(source: Source, ctx) -> Iterator[Record]:
 def records(items: list[Item], shown: str, ctx) -> Iterator[Record]:
     """Nodes, then relationships, then notes, for checked records."""
     in_file = {i.slug: i for i in items}
-    extended = {slug: ids for slug, ids in ctx.by_property("govuk_slug").items()}
+    extended = ctx.by_property("govuk_slug")
 
     def id_of(slug: str) -> str | None:
         ids = extended.get(slug)
