@@ -111,13 +111,11 @@ class KnowledgeGraph:
         for node_id, (completed_by, source) in sorted(self.incomplete.items()):
             label, props = self.node(node_id)
             missing = self._missing(self.schema.labels[label].properties, props)
-            if missing:
-                raise self._fail(Node(label, node_id, {}, source),
-                                 f"{label} '{node_id}' is missing required "
-                                 f"propert{'y' if len(missing) == 1 else 'ies'}: "
-                                 f"{', '.join(missing)}; it leaves them to {completed_by}, "
-                                 f"which no file loaded gave")
-        self.incomplete.clear()
+            raise self._fail(Node(label, node_id, {}, source),
+                             f"{label} '{node_id}' is missing required "
+                             f"propert{'y' if len(missing) == 1 else 'ies'}: "
+                             f"{', '.join(missing)}; it leaves them to {completed_by}, "
+                             f"which no file loaded gave")
 
     @staticmethod
     def _missing(declared: dict, props: dict) -> list[str]:
@@ -157,7 +155,8 @@ class KnowledgeGraph:
         existing = self.g.nodes.get(node.id)
         what = f"{node.label} '{node.id}'"
         props = self._clean(node, label.properties, what, new=existing is None)
-        self.lookalikes.check(node, new=existing is None)
+        # A partial entity is checked again when another file completes it (its name).
+        self.lookalikes.check(node, new=existing is None or node.id in self.incomplete)
         if existing is None:
             props.setdefault("aliases", [])
             props["sources"] = [node.source] if node.source else []
@@ -170,6 +169,8 @@ class KnowledgeGraph:
             raise self._fail(node, f"id '{node.id}' is already a {existing['label']}, "
                                    f"not a {node.label} (ids are unique across labels)")
         self._merge(existing["props"], props, node.source)
+        if node.id in self.incomplete and not self._missing(label.properties, existing["props"]):
+            del self.incomplete[node.id]
 
     @staticmethod
     def _merge(target: dict, props: dict, source: str) -> None:

@@ -22,8 +22,9 @@ from htkg.errors import LoadError
 from htkg.graph.model import KnowledgeGraph
 from htkg.graph.records import Edge, Node, provenance
 from htkg.graph.resolver import Resolver
+from htkg.graph.succession import annotate as annotate_status
 from htkg.loaders import govuk, nationality
-from htkg.loaders.base import Record, RowsRead, Source
+from htkg.loaders.base import Note, Record, RowsRead, Source
 from htkg.yamlfile import line_of, parse_yaml
 
 LOADER = "registry"
@@ -220,11 +221,13 @@ def load_registry(kg: KnowledgeGraph, files: list[Path] | None = None,
 @lru_cache(maxsize=1)
 def registry_graph() -> KnowledgeGraph:
     """The bundled registry, completed by the GOV.UK organisations that ship with it
-    (:mod:`htkg.loaders.govuk`), built once per process. Do not modify it."""
+    (:mod:`htkg.loaders.govuk`), with each body's status as a build writes it; built once
+    per process. Do not modify it."""
     kg = KnowledgeGraph()
     load_registry(kg)
     govuk.load_into(kg)
     kg.check_complete()
+    annotate_status(kg)
     return kg
 
 
@@ -243,8 +246,41 @@ def recognises(source: Source) -> bool:
 
 
 def read(source: Source, ctx) -> Iterable[Record]:
-    """A registry file of one's own: its entities, then its relationships."""
+    """A registry file of one's own: its entities, then its relationships, then a note
+    for each body it names otherwise than the graph already does (GOV.UK's name, kind
+    or parent): what is loaded first is shown."""
     nodes, edges = file_records(source.path)
     yield RowsRead(len(nodes))
     yield from nodes
     yield from edges
+    for text in differences(nodes, edges, ctx):
+        yield Note(text)
+
+
+def differences(nodes: list[Node], edges: list[Edge], ctx) -> list[str]:
+    """Where a file's entries name, class or place a body already loaded otherwise."""
+    out = []
+    parents: dict[str, set[str]] = {}
+    for e in edges:
+        if e.type == "PART_OF":
+            parents.setdefault(e.source_id, set()).add(e.target_id)
+    for node in nodes:
+        found = ctx.entity(node.id)
+        if found is None or found[0] != node.label:
+            continue
+        known = found[1]
+        who = f"{known.get('name') or node.id} ({node.id})"
+        name = node.props.get("name")
+        if name and known.get("name") and name != known["name"]:
+            out.append(f"{who}: this file names it '{name}', which is an alias; "
+                       f"'{known['name']}', loaded first, is shown")
+        kind = node.props.get("kind")
+        if kind and known.get("kind") and kind != known["kind"]:
+            out.append(f"{who}: kind {kind} in this file; {known['kind']}, loaded first, "
+                       f"is shown")
+        theirs = set(ctx.related(node.id, "PART_OF"))
+        ours = parents.get(node.id, set())
+        if theirs and ours and ours != theirs:
+            out.append(f"{who}: part of {', '.join(sorted(ours))} in this file, of "
+                       f"{', '.join(sorted(theirs))} as loaded; both are kept")
+    return out

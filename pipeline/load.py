@@ -22,7 +22,7 @@ from htkg.errors import LoadError
 from htkg.graph.model import KnowledgeGraph, Unresolved
 from htkg.graph.records import Edge, Node
 from htkg.graph.resolver import Resolver
-from htkg.loaders import LOADERS, registry, route, unknown_kind
+from htkg.loaders import LOADERS, govuk, registry, route, unknown_kind
 from htkg.loaders.base import (CheckedRows, EdgeRows, FileReport, GraphContext, Loader, Note,
                                Record, RowsRead, Source)
 from htkg.pipeline import parallel
@@ -148,7 +148,8 @@ def load(paths: Iterable[str | Path] = (), *, bundled: bool = True, figures: boo
          options: dict | None = None, progress: Progress | None = None,
          began: Callable[[KnowledgeGraph], None] | None = None,
          loaded: Callable[[KnowledgeGraph], None] | None = None) -> LoadResult:
-    """Load the bundled registry, reference data and figures, and every path.
+    """Load the bundled registry (with the GOV.UK organisations that complete it),
+    reference data and figures, and every path.
 
     ``bundled=False`` leaves out everything that ships (a graph made only of
     one's own files, such as an RDF export); ``figures=False`` keeps the
@@ -165,17 +166,24 @@ def load(paths: Iterable[str | Path] = (), *, bundled: bool = True, figures: boo
     kg = KnowledgeGraph()
     result = LoadResult(kg)
     ctx = Context(kg, dict(options or {}), progress)
+    completing = govuk.bundled_files() if bundled else []
     if bundled:
         result.files.append(merge(kg, registry, Source(registry.REGISTRY_DIR),
                                   registry.records()))
         result.files[-1].path = "(bundled registry)"
         result.files[-1].records = kg.size()
+        # GOV.UK's organisations complete the registry's entries for the bodies it lists
+        # (their names, formats, parents), before any file of one's own is read.
+        for path in completing:
+            source = Source(path)
+            result.files.append(merge(kg, govuk, source, read_records(govuk, source, ctx)))
     plan: list[tuple[Source, Loader]] = []
     given = expand(paths)
     if bundled:
-        shipped = bundled_reference() + (bundled_figures() if figures else [])
-        if shipped:
-            copies = {_fingerprint(p) for p in shipped}
+        shipped = ([p for p in bundled_reference() if p not in completing]
+                   + (bundled_figures() if figures else []))
+        if shipped or completing:
+            copies = {_fingerprint(p) for p in shipped + completing}
             kept = []
             for path, explicit in given:
                 if path.stat().st_size and _fingerprint(path) in copies:

@@ -164,11 +164,27 @@ def test_a_registry_file_that_names_a_body_otherwise_is_reported(tmp_path):
                    encoding="utf-8")
     result = run("build", own, "--db", tmp_path / "store", "--no-map", "--no-figures")
     assert result.exit_code == 0, result.output
+    assert ("Border Force (border-force): this file names it 'UK Border Force Command', which "
+            "is an alias; 'Border Force', loaded first, is shown") in result.output
+    assert ("Border Force (border-force): part of national-crime-agency in this file, of "
+            "home-office as loaded; both are kept") in result.output
+
+
+def test_govuk_notes_what_a_registry_loaded_before_it_says_otherwise(tmp_path):
+    """A page of the API read after a registry file of one's own (--no-bundled): GOV.UK's
+    record is compared with the entry, and the entry's name, loaded first, is shown."""
+    own = tmp_path / "own-bodies.yaml"
+    own.write_text("label: Organisation\nentries:\n  - id: border-force\n"
+                   "    name: UK Border Force Command\n    kind: law_enforcement\n"
+                   "    govuk_slug: border-force\n    citation: https://example.org\n",
+                   encoding="utf-8")
+    result = run("build", own, PAGE, "--no-bundled", "--db", tmp_path / "store", "--no-map")
+    assert result.exit_code == 0, result.output
     assert ("Border Force (border-force): the registry names it 'UK Border Force Command', "
             "GOV.UK 'Border Force'; 'UK Border Force Command' is shown and GOV.UK's name is an "
             "alias") in result.output
-    assert ("Border Force (border-force): part of national-crime-agency in the registry; "
-            "GOV.UK's parent is home-office; both are kept") in result.output
+    assert ("Border Force (border-force): kind law_enforcement in the registry, which is "
+            "shown; GOV.UK's format 'Sub organisation' would make it agency") in result.output
 
 
 def test_registry_entries_keep_only_what_govuk_lacks():
