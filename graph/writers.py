@@ -111,6 +111,8 @@ class EmbeddedWriter(Writer):
     """One build of an embedded store into a new generation (see the module docstring)."""
 
     def __init__(self, path: Path, progress: Progress | None = None) -> None:
+        # A folder that is not an htkg store is refused before anything loads.
+        embedded.claim_store(path)
         self.path, self.progress = path, progress
         self.target = Target(path=path)
         self._lock: embedded.StoreLock | None = None
@@ -187,6 +189,8 @@ class EmbeddedWriter(Writer):
                 raise _disk_full(self.path) from None
             raise
         except Neo4jError as exc:
+            if _is_disk_full(exc) or free_bytes(self.path) < MARGIN_BYTES:
+                raise _disk_full(self.path) from None
             raise StoreError(f"writing the embedded store failed: {_driver_message(exc)}") from None
         except Exception as exc:
             if _is_disk_full(exc) or free_bytes(self.path) < MARGIN_BYTES:
