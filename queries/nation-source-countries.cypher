@@ -11,7 +11,7 @@
 //   nation alone (each body's `nation`: for police forces, from the official geography).
 //   Bodies registered for several nations but not the whole UK (British Transport
 //   Police: England, Scotland and Wales) count once, in a row named after their nations;
-//   UK-wide bodies count only for the United Kingdom, whose rows count every first
+//   UK-wide bodies (all four nations) count only for the United Kingdom, whose rows count every first
 //   responder. `rests_on` lists the responders a row's figure rests on, most people
 //   first (by kind where more than five of a kind referred: "39 police forces");
 //   `uk_share_percent` is the share of all people referred in the period (by every
@@ -34,7 +34,7 @@ WITH o, r.year * 10 + r.quarter AS yq, r.exploitation AS x, r.nationality AS n,
      max(r.people) AS people
 WITH o, collect(DISTINCT yq) AS yqs, sum(people) AS made
 WITH o, yqs, made,
-     CASE WHEN o.nation IS NULL OR size(o.nation) = 0 OR 'GB' IN o.nation THEN ['GB']
+     CASE WHEN o.nation IS NULL OR size(o.nation) = 0 OR size(o.nation) = 4 THEN ['GB']
           ELSE ['GB', reduce(k = '', c IN o.nation |
                              k + CASE WHEN k = '' THEN '' ELSE ',' END + c)] END AS areas
 UNWIND areas AS area

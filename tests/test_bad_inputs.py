@@ -10,7 +10,8 @@ The corpus: small files in tests/fixtures/bad/ (hostile names, missing keys and
 columns, cut-off files), and variants generated here from good files (UTF-16,
 Latin-1 with accents, a PNG header, a NUL byte, a 5 MB line, a file cut mid-line)
 for each kind of input: registry YAML, minutes text, the NRM referral, Duty to
-Notify and longitudinal tables, Turtle, JSON-LD and N-Triples, and saved queries.
+Notify and longitudinal tables, Turtle, JSON-LD and N-Triples, GOV.UK Organisations
+API JSON, and saved queries.
 """
 from __future__ import annotations
 
@@ -77,6 +78,7 @@ BASES = {
     "turtle": (TESTS / "fixtures" / "export" / "hand-written.ttl", "graph-{v}.ttl", 9,
                "Example Outreach Project"),
     "jsonld": (FIX / "rdf" / "base.jsonld", "graph-{v}.jsonld", 4, "JSON-LD Test Trust"),
+    "govuk": (FIX / "govuk" / "base-page.json", "govuk-{v}.json", 5, "Bad Input Test Agency"),
     "query": (TESTS / "fixtures" / "queries" / "mine" / "bodies-in-nation.cypher",
               "{v}/bodies-in-nation.cypher", 2, "Organisations whose"),
 }
@@ -221,6 +223,22 @@ REFUSED = [
     ("rdf/truncated.jsonld", 3, ["not valid JSON", "truncated"]),
     ("rdf/remote-context.jsonld", None, ["would be fetched from elsewhere", "htkg fetches nothing",
                                          "write the context into the file"]),
+    # GOV.UK Organisations API JSON
+    ("govuk:utf16", None, ["UTF-16 text", "save the file as UTF-8"]),
+    ("govuk:latin1", 5, ["not UTF-8 text (byte 0xe9)", "save the GOV.UK Organisations API's"]),
+    ("govuk:binary", None, ["does not know this kind of file", "this file is binary data"]),
+    ("govuk:nul", 5, ["binary data (a NUL byte), not JSON text"]),
+    ("govuk:huge", None, ["record 'bad-input-test-agency'", "property 'name': 5,000,021 characters"]),
+    ("govuk:truncated", 5, ["not valid JSON", "the file ends too soon: is it cut short?"]),
+    ("govuk/truncated-page.json", 6, ["not valid JSON: unterminated string at column 17",
+                                      "cut short"]),
+    ("govuk/not-the-api.json", None, ["record 1 has no 'details'",
+                                      "save the GOV.UK Organisations API's answer again"]),
+    ("govuk/results-not-a-list.json", None, ["not the GOV.UK Organisations API's answer",
+                                             "'results' is a JSON dict, not a list"]),
+    ("govuk/hostile-slug-page.json", None, ["expected a slug", "DETACH DELETE"]),
+    ("govuk/escape-page.json", None, ["record 'bad-input-govuk-escape'",
+                                      "control character U+001B", "remove it"]),
 ]
 # Saved queries, read through --queries by `htkg query`: refused before the store opens.
 QUERIES_REFUSED = [
@@ -337,7 +355,7 @@ def test_writing_saved_query_and_hostile_parameters_change_nothing(store, pristi
 ACCEPTED = ["registry/hostile-names.yaml", "minutes/hostile-2016-06-14.txt",
             "geography/hostile-councils.csv",
             "nrm/nrm_referrals_hostile_2023_q3.csv", "nrm/nrm_duty_to_notify_hostile_2023_q3.csv",
-            "rdf/hostile-names.ttl", "minutes:huge"]
+            "rdf/hostile-names.ttl", "minutes:huge", "govuk/hostile-names-page.json"]
 
 
 @pytest.fixture(scope="session")
@@ -372,6 +390,10 @@ FIND = "MATCH (n) WHERE n.name = $name OR $name IN n.aliases RETURN n.id AS id O
     ("$param `Backtick` Jones", "person-param-backtick-jones"),
     ("Sara \u202eevil\u202c Khan", "person-sara-evil-khan"),
     ("Tom [/bold] Reed", "person-tom-bold-reed"),
+    ("<img src=x onerror=alert(1)> GOV.UK Body", "bad-input-govuk-markup"),
+    ("'}) MATCH (g) DETACH DELETE g //", "bad-input-govuk-markup"),
+    ("A [/bold] [red]Rich[/red] :pile_of_poo: GOV.UK Body", "bad-input-govuk-rich"),
+    ("$param `tick`", "bad-input-govuk-rich"),
 ])
 def test_hostile_names_are_stored_verbatim(accepted, name, entity):
     db, _ = accepted

@@ -6,6 +6,7 @@ Covered here: registry YAML (``registry.file_records``, then the records through
 ``KnowledgeGraph``), the NRM tables (``nrm.read`` for referral, Duty to Notify and
 longitudinal tables, and ``parse_referrals`` with ``reconcile``), RDF
 (``loaders.rdf.parse_file`` and ``load_into`` on Turtle, JSON-LD and N-Triples), the
+GOV.UK Organisations API's JSON (``govuk.read``, then the records through the model), the
 schema YAML (``schema.model.parse_schema``) and the saved-query header parser
 (``queries.catalogue.parse_query``), and the official geography's files
 (``geography.read`` on the ONS lookups and mySociety's councils). Minutes and demonyms
@@ -19,6 +20,7 @@ below as explicit ``@example``s.
 from __future__ import annotations
 
 import copy
+import json
 import sys
 import tempfile
 from pathlib import Path
@@ -30,7 +32,7 @@ from hypothesis import strategies as st
 from htkg.errors import LoadError
 from htkg.graph.model import KnowledgeGraph
 from htkg.graph.records import Edge, Node
-from htkg.loaders import geography, nrm
+from htkg.loaders import geography, govuk, nrm
 from htkg.loaders.base import Source
 from htkg.pipeline.load import Context, merge
 from htkg.loaders.nrm.referrals import parse_referrals, reconcile
@@ -270,6 +272,83 @@ def test_geography_files_load_or_load_error(scratch, geography_kg, table, data):
         return
     event("loaded")
     assert report.loader == "geography" and all(isinstance(n, str) for n in report.notes)
+
+
+# -- GOV.UK Organisations API JSON -------------------------------------------------------------
+GOVUK_TEXTS = texts(FIX / "govuk" / "organisations-page-1.json",
+                    *sorted((FIX / "bad" / "govuk").glob("*.json")))
+_JSON_JUNK = st.one_of(st.none(), st.booleans(), st.integers(-2**70, 2**70), st.text(max_size=12),
+                       st.sampled_from(["", "home-office", "Ministerial department",
+                                        "https://www.gov.uk/api/organisations/x", "\x1b[2J",
+                                        "2019-03-31T00:00:00Z", "'}) DETACH DELETE n //"]),
+                       st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=4),
+                                                                            st.integers(), max_size=2))
+
+
+def _paths(value, at=()):
+    yield at
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _paths(v, at + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _paths(v, at + (i,))
+
+
+@st.composite
+def mangled_api_json(draw) -> bytes:
+    """A GOV.UK page or dump whose values are replaced by junk of any JSON type, or
+    deleted, at random places (the shape checks), then written as bytes."""
+    doc = json.loads(draw(st.sampled_from(GOVUK_TEXTS[:1] + GOVUK_TEXTS[1:2])))
+    if draw(st.booleans()):
+        doc = doc["results"]                 # the saved array, not a page
+    for _ in range(draw(st.integers(1, 4))):
+        paths = [p for p in _paths(doc) if p]
+        if not paths:
+            break
+        path = draw(st.sampled_from(paths))
+        parent = doc
+        for key in path[:-1]:
+            parent = parent[key]
+        if draw(st.integers(0, 3)) == 0 and isinstance(parent, dict):
+            del parent[path[-1]]
+        else:
+            parent[path[-1]] = draw(_JSON_JUNK)
+    return json.dumps(doc, ensure_ascii=False).encode()
+
+
+def _read_govuk(folder: Path, registry_kg: KnowledgeGraph, data: bytes) -> None:
+    path = write(folder, "organisations.json", data)
+    source = Source(path)
+    kg = copy.deepcopy(registry_kg)
+    if not govuk.recognises(source):
+        event("not recognised")
+        return
+    try:
+        merge(kg, govuk, source, list(govuk.read(source, Context(kg))))
+    except LoadError as exc:
+        assert exc.file and "organisations.json" in exc.file
+        event("refused")
+        return
+    event("loaded")
+
+
+@given(data=mangled(GOVUK_TEXTS))
+@settings(max_examples=200, **SETTINGS)
+@example(data=b'{"results": [{"title": "X", "format": "Other", "details": {"slug": "x"}, '
+              b'"parent_organisations": [{"id": 5}]}]}')
+def test_govuk_json_mangled_as_text_loads_or_load_error(scratch, registry_kg, data):
+    _read_govuk(scratch, registry_kg, data)
+
+
+@given(data=mangled_api_json())
+@settings(max_examples=300, **SETTINGS)
+@example(data=b'{"results": [{"title": "X", "format": "Other", "details": {"slug": "x", '
+              b'"closed_at": 5}}]}')
+@example(data=b'[{"title": "X", "format": "Other", "details": {"slug": "x"}, '
+              b'"superseding_organisations": [{"id": "https://www.gov.uk/api/organisations/y"}]}]')
+def test_govuk_json_of_the_wrong_shape_loads_or_load_error(scratch, registry_kg, data):
+    _read_govuk(scratch, registry_kg, data)
 
 
 # -- RDF ---------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from hostile import dump, error_line, run, write  # noqa: E402  (tests/hostile.py)
 
-HOME = "home-office, data/registry/organisations.yaml:"
+HOME = "home-office, govuk_organisations_2026-02-02.json#home-office"   # GOV.UK names it
 
 
 def registry_file(folder: Path, label: str, entries: list[dict]) -> Path:

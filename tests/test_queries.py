@@ -256,21 +256,22 @@ def test_no_rows_still_names_the_columns(query_store):
 
 # -- folders of one's own, and read-only runs -----------------------------------------------------
 def test_user_query_folder_by_option_and_environment(db_args):
-    rows = query_json(db_args, "bodies-in-nation", {"nation": "Scottish"},
+    # A remit that includes Scotland: UK-wide and Great Britain bodies too, never Ofwat
+    # (England and Wales only).
+    rows = query_json(db_args, "bodies-in-nation", {"nation": "Scottish", "kind": "regulator"},
                       "--queries", FOLDERS / "mine")
-    assert rows == [{"organisation": "British Transport Police", "kind": "police_force"},
-                    {"organisation": "Glasgow City Council", "kind": "local_authority"},
+    assert rows == [{"organisation": "Gangmasters Licensing Authority", "kind": "regulator"},
+                    {"organisation": "Gangmasters and Labour Abuse Authority",
+                     "kind": "regulator"},
+                    {"organisation": "Ofcom", "kind": "regulator"},
                     {"organisation": "Ofgem", "kind": "regulator"},
-                    {"organisation": "Police Scotland", "kind": "police_force"},
-                    {"organisation": "Scottish Government", "kind": "devolved_government"},
-                    {"organisation": "Scottish Water", "kind": "public_body"},
-                    {"organisation": "Trafficking Awareness Raising Alliance",
-                     "kind": "local_authority"},
                     {"organisation": "Water Industry Commission for Scotland",
                      "kind": "regulator"}]
     result = run("query", "bodies-in-nation", "-p", "nation=Wales", "-p", "kind=ngo",
                  *db_args, "--format", "json", env={"HTKG_QUERIES": str(FOLDERS / "mine")})
-    assert json.loads(result.output) == [{"organisation": "BAWSO", "kind": "ngo"}]
+    assert json.loads(result.output) == [{"organisation": "BAWSO", "kind": "ngo"},
+                                         {"organisation": "Kalayaan", "kind": "ngo"},
+                                         {"organisation": "The Salvation Army", "kind": "ngo"}]
     result = run("query", "actions", *db_args, "--queries", FOLDERS / "clash")
     assert result.exit_code == 1 and "saved query 'actions' is also defined" in result.output
 
