@@ -1,7 +1,8 @@
 """Loaders: one adapter per kind of source, behind the protocol of :mod:`.base`.
 
 :data:`LOADERS` lists them in the order they are asked (and their files are
-loaded: the registry first, so every name a later file uses can resolve);
+loaded: the registry first, so every name a later file uses can resolve, then
+GOV.UK's organisations, which complete the registry entries that extend them);
 :func:`route` finds the one that recognises a file. Building from loaders is
 :mod:`htkg.pipeline`'s work.
 
@@ -22,8 +23,9 @@ __all__ = ["FileReport", "LOADERS", "Loader", "Source", "known_kinds", "loaders"
 
 def loaders() -> tuple[Loader, ...]:
     """Every loader, in the order they are asked and their files loaded."""
-    from htkg.loaders import minutes, nrm, rdf, registry  # deferred: they pull in networkx
-    return (registry, minutes, nrm, rdf)
+    # deferred: they pull in networkx
+    from htkg.loaders import geography, govuk, minutes, nrm, rdf, registry
+    return (registry, govuk, geography, minutes, nrm, rdf)
 
 
 def __getattr__(name: str):
