@@ -140,10 +140,10 @@ def engine_starts(db) -> int:
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory) -> Path:
-    """A store of the bundled registry, built in a process of its own."""
+    """A store of the bundled registry (no NRM figures), built in a process of its own."""
     path = tmp_path_factory.mktemp("background") / "store"
     proc = subprocess.run([sys.executable, "-m", "htkg.cli", "build", "--db", str(path),
-                           "--no-map"], capture_output=True, text=True,
+                           "--no-figures", "--no-map"], capture_output=True, text=True,
                           env={**os.environ, "HTKG_SERVER": "off"})
     assert proc.returncode == 0, proc.stderr
     return path
@@ -310,14 +310,14 @@ def test_a_server_killed_mid_query_is_a_one_line_error_and_the_next_command_reco
 # -- builds ----------------------------------------------------------------------------------
 def test_after_a_build_the_next_command_reads_the_new_graph(shared, tmp_path):
     store = tmp_path / "store"
-    built = htkg("build", "--db", store, "--no-map")
+    built = htkg("build", "--db", store, "--no-figures", "--no-map")
     assert built.returncode == 0, built.stderr
     first = htkg(*STATS, "--db", store)
     assert first.returncode == 0, first.stderr
     assert "REFERRED" not in {row["name"] for row in json.loads(first.stdout)}
     old = shared.record(store)
 
-    rebuilt = htkg("build", FIXTURES / "nrm" / "good", "--db", store, "--no-map")
+    rebuilt = htkg("build", FIXTURES / "nrm" / "good", "--db", store, "--no-figures", "--no-map")
     assert rebuilt.returncode == 0, rebuilt.stderr
     after = htkg(*STATS, "--db", store)
     assert after.returncode == 0 and not after.jvm, after.stderr
@@ -374,7 +374,7 @@ def test_server_stop(shared, db):
 
 def test_commands_read_through_htkg_serve_when_it_runs(shared, tmp_path, serve_store):
     store = tmp_path / "served"
-    assert htkg("build", "--db", store, "--no-map").returncode == 0
+    assert htkg("build", "--db", store, "--no-figures", "--no-map").returncode == 0
     assert htkg(*STATS, "--db", store).returncode == 0      # a background server first
     [background] = shared.started()
     with serve_store(store, shared.cache) as info:
