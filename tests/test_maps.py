@@ -79,8 +79,10 @@ def maps(registry_store, hostile_store, tmp_path_factory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("maps")
     made = {}
     with open_store(registry_store) as store:
-        made["overview"] = write_map(store, out / "overview.html").path
-        made["overview_png"] = write_map(store, out / "overview.png").path
+        # Every entity and link (--all): the default overview is now a summary by kind.
+        made["overview"] = write_map(store, out / "overview.html", everything=True).path
+        made["overview_png"] = write_map(store, out / "overview.png", everything=True).path
+        made["summary"] = write_map(store, out / "summary.html").path
         made["royal_mail"] = write_map(store, out / "royal-mail.html", focus="Royal Mail",
                                        depth=2).path
         made["frontline"] = write_map(store, out / "kinds.png",
@@ -290,7 +292,8 @@ def test_map_over_bolt_uri(bolt_env, tmp_path):
 def test_too_large_map_is_refused_with_advice(registry_store, monkeypatch, tmp_path):
     from htkg import selection as subgraph
     monkeypatch.setattr(subgraph, "MAX_NODES", 50)
-    result = run("map", "--db", registry_store, "-o", tmp_path / "x.html")
+    # --all: the default overview is a summary by kind, which has no size limit.
+    result = run("map", "--db", registry_store, "-o", tmp_path / "x.html", "--all")
     assert result.exit_code == 1
     assert "more than the 50 a map can show" in result.output
     assert "--focus" in result.output and "--kind" in result.output
