@@ -177,7 +177,7 @@ def test_header_title_dates_and_sources(maps):
     assert "data/registry/organisations.yaml" in sources
     assert "data/registry/police_forces.yaml" in sources
     # The overview leaves out the ISO countries that have no relationship, and says so.
-    assert "countries with no relationship" in text
+    assert "countries with no link to anything here are not shown" in text
 
 
 def test_overview_colours_sizes_and_widths(maps):

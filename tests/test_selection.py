@@ -172,7 +172,10 @@ def test_query_of_values_selects_the_entities_they_name(store):
     sel = select(store, query="connection", params={"from": "SOCA", "to": "NCA"})
     assert {"serious-organised-crime-agency", "national-crime-agency"} <= set(sel.nodes)
     assert len(sel.relationships) == len(stored_among(store, sel.nodes))
-    assert any("returns values, not nodes" in n for n in sel.notes)
+    # Said for a reader (issue 18): what is shown, not how the query's rows were read.
+    assert any(n.startswith(f"Shows the {len(sel.nodes)} organisations, countries and others "
+                            "named in the answer") for n in sel.notes)
+    assert not any("values" in n or "nodes" in n for n in sel.notes)
 
 
 # -- the overview and the whole graph -----------------------------------------------------
@@ -180,7 +183,7 @@ def test_overview_leaves_out_lone_countries_and_counts_them(store):
     sel = select(store)
     lone = cypher_count(store, "MATCH (n:Country) WHERE NOT (n)--() RETURN count(n) AS n")
     assert lone > 0
-    assert f"{lone} countries with no relationship on this map are left out" in sel.notes[0]
+    assert f"{lone} countries with no link to anything here are not shown" in sel.notes[0]
     assert len(sel.nodes) == cypher_count(store, "MATCH (n) RETURN count(n) AS n") - lone
     assert len(sel.relationships) == cypher_count(store, "MATCH ()-[r]->() RETURN count(r) AS n")
     assert drawn_count(sel) == cypher_count(
