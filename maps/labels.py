@@ -60,7 +60,7 @@ class Site:
 @dataclass(frozen=True)
 class Label:
     """A placed name: its lines, the centre and size of its box, its font size,
-    and whether it is the whole name."""
+    whether it is the whole name, and whether it is clear of other circles."""
 
     id: str
     lines: tuple[str, ...]
@@ -70,6 +70,7 @@ class Label:
     height: float
     size: float
     full: bool
+    clear: bool = True          # False for an important name placed over small circles
 
     @property
     def box(self) -> Box:
@@ -297,7 +298,7 @@ def place(sites: Iterable[Site], measure: Measure, *, obstacles: Iterable[tuple]
                     grid.add_box(site.id, box)
                     placed[site.id] = Label(site.id, lines, (box[0] + box[2]) / 2,
                                             (box[1] + box[3]) / 2, w - 2 * pad, h - 2 * pad,
-                                            site.size, whole)
+                                            site.size, whole, discs)
                     break
             if site.id in placed:
                 break

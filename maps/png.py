@@ -30,6 +30,7 @@ class Drawing:
 
     figure: object
     names: list = field(default_factory=list)          # matplotlib Text of each node's name
+    named: list[str] = field(default_factory=list)     # the node of each, in the same order
     circles: dict = field(default_factory=dict)        # node id -> (x px, y px, radius px)
     labels: dict[str, Label] = field(default_factory=dict)
     left_out: int = 0                                  # names not written
@@ -184,6 +185,7 @@ def draw(sm: StyledMap, dpi: int = DPI) -> Drawing:
                     "\n".join(label.lines), ha="center", va="center", multialignment="center",
                     fontsize=label.size, color="#1b1b1b", zorder=3, path_effects=stroke)
         drawing.names.append(t)
+        drawing.named.append(site.id)
     drawing.labels = placed
     drawing.left_out = len(sm.nodes) - len(placed)
     drawing.shortened = sum(1 for label in placed.values() if not label.full)
