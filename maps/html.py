@@ -23,7 +23,8 @@ from pathlib import Path
 
 from htkg.maps.labels import (Label, Site, away_from_neighbours, important_count, page_measure,
                               place)
-from htkg.maps.style import BORDER, BORDER_FOCUS, StyledMap, edge_text, shown_text
+from htkg.maps.style import BORDER, BORDER_FOCUS, StyledMap
+from htkg.maps.words import edge_text, shown_text
 
 VIS_VERSION = "9.1.2"
 _SLOT = re.compile(r"@@([A-Z_]+)@@")

@@ -20,7 +20,8 @@ from collections import Counter, defaultdict
 import networkx as nx
 
 from htkg.graph.summary import TYPE as SUMMARY
-from htkg.maps.style import category, category_text, plural
+from htkg.maps.style import category, category_text
+from htkg.maps.words import plural
 from htkg.maps.subgraph import Figures, MapGraph, _file_of, build_date
 from htkg.schema.model import load_schema
 from htkg.selection import SUMMED

@@ -15,7 +15,8 @@ import io
 from dataclasses import dataclass, field
 
 from htkg.maps.labels import Label, Site, away_from_neighbours, important_count, place
-from htkg.maps.style import StyledMap, edge_text, shown_text
+from htkg.maps.style import StyledMap
+from htkg.maps.words import edge_text, shown_text
 
 WIDTH_IN, HEIGHT_IN, DPI = 14, 10, 110
 PANEL = 0.775            # the legend starts at this fraction of the width

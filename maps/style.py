@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from htkg.maps.labels import page_measure, short_form
 from htkg.maps.subgraph import Figures, MapGraph, figures_of
+from htkg.maps.words import cut_text, edge_text
 from htkg.output import cell
 
 # One colour per organisation kind, then one per other label. Families:
@@ -58,25 +59,6 @@ EDGE_COLOURS = {
     "AGREED_AT": "#a4a4c8",
     "MEETING_OF": "#674ea7",
     "MENTIONED_IN": "#c9c9c9",
-}
-# How a relationship type is written in legends and tooltips, for a reader.
-EDGE_NAMES = {
-    "REFERRED": "Referred people from",
-    "REFERRED_QUARTER": "Referred people from (quarterly totals)",
-    "ACTIVE_IN": "Works in the country",
-    "WORKS_WITH": "Works with",
-    "MEMBER_OF": "Member of",
-    "PART_OF": "Part of",
-    "LEADS": "Leads",
-    "SUCCEEDED_BY": "Replaced by",
-    "ATTENDED": "Attended",
-    "SENT_APOLOGIES": "Sent apologies to",
-    "OWNS": "Owns the action",
-    "AGREED_AT": "Agreed at",
-    "MEETING_OF": "Meeting of",
-    "MENTIONED_IN": "Mentioned in",
-    "REGULATES": "Regulates",
-    "OPERATES_IN": "Works in the sector",
 }
 _FALLBACK = ["#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#9c755f", "#edc948", "#76b7b2",
              "#ff9da7", "#bab0ac", "#e15759"]
@@ -166,67 +148,6 @@ def colour_of(cat: str) -> str:
     if cat in LABEL_COLOURS:
         return LABEL_COLOURS[cat]
     return _FALLBACK[sum(map(ord, cat)) % len(_FALLBACK)]
-
-
-def edge_text(rel_type: str) -> str:
-    """A relationship type as a reader would say it.
-
-    >>> edge_text("REFERRED"), edge_text("FUNDED_BY")
-    ('Referred people from', 'Funded by')
-    """
-    return EDGE_NAMES.get(rel_type) or rel_type.replace("_", " ").capitalize()
-
-
-def plural(text: str, n: int) -> str:
-    """``n`` and a noun, plural unless one.
-
-    >>> plural("country", 3), plural("police force", 1), plural("NGO", 2), plural("body", 2)
-    ('3 countries', '1 police force', '2 NGOs', '2 bodies')
-    """
-    if n == 1:
-        return f"{n:,} {text}"
-    if text == "person":
-        return f"{n:,} people"
-    if text.endswith("y") and text[-2:-1] not in "aeiou":
-        return f"{n:,} {text[:-1]}ies"
-    if text.endswith(("s", "x", "ch", "sh")):
-        return f"{n:,} {text}es"
-    return f"{n:,} {text}s"
-
-
-def shown_text(sm: "StyledMap") -> str:
-    """What a map shows, in words: organisations, then each other kind, then links.
-
-    >>> sm = StyledMap("t", None, "now", None, [], [], "relationships", [], [], [
-    ...     LegendEntry("ngo", "NGO", "", 4, "Organisations"),
-    ...     LegendEntry("police_force", "Police force", "", 45, "Organisations"),
-    ...     LegendEntry("Country", "Country", "", 1, "Other")])
-    >>> shown_text(sm)
-    '49 organisations, 1 country and 0 links'
-    """
-    if sm.shown:
-        return sm.shown
-    orgs = sum(e.count for e in sm.legend if e.group == "Organisations")
-    parts = [plural("organisation", orgs)] if orgs else []
-    parts += [plural(e.text.lower(), e.count) for e in sm.legend
-              if e.group != "Organisations" and e.count]
-    parts.append(plural("link", len(sm.edges)))
-    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
-
-
-def cut_text(cut) -> str | None:
-    """What ``--top`` left out, for the legend and the PNG.
-
-    >>> from htkg.maps.subgraph import Cut
-    >>> cut_text(Cut(shown=10, total=60, by="people referred"))
-    'The 10 strongest links of 60, by people referred, and 50 more not drawn.'
-    """
-    if cut is None:
-        return None
-    if cut.more <= 0:
-        return f"All {cut.total} link{'s' if cut.total != 1 else ''} drawn."
-    return (f"The {cut.shown} strongest link{'s' if cut.shown != 1 else ''} of {cut.total}, "
-            f"by {cut.by}, and {cut.more} more not drawn.")
 
 
 def edge_colour(rel_type: str) -> str:
