@@ -5,7 +5,8 @@ from pathlib import Path
 
 import click
 
-from htkg.commands.options import db_option, emit, param_option, queries_option, text_params
+from htkg.commands.options import (db_option, emit, param_option, queries_option, store_target,
+                                   text_params, timeout_option)
 
 
 @click.command("map")
@@ -36,10 +37,11 @@ from htkg.commands.options import db_option, emit, param_option, queries_option,
                    "by kind.")
 @click.option("--title", help="Heading of the map (default: says what it shows).")
 @db_option
+@timeout_option
 def map_command(output: Path | None, focus: str | None, depth: int | None, query: str | None,
                 params: tuple[str, ...], query_dirs: tuple[Path, ...], kinds: tuple[str, ...],
                 labels: tuple[str, ...], fmt: str | None, top: int | None, everything: bool,
-                title: str | None, db: str | None) -> None:
+                title: str | None, db: str | None, timeout: float) -> None:
     """Draw a network map: one HTML file that opens offline, or a PNG.
 
     Without options it draws an overview of the whole graph by kind: one
@@ -74,9 +76,9 @@ def map_command(output: Path | None, focus: str | None, depth: int | None, query
         raise click.UsageError("give --focus or --query, not both")
     if top and everything:
         raise click.UsageError("give --top N or --all, not both: --all draws every link")
-    result = write_map(db, output, fmt=fmt, focus=focus, depth=depth or 1, query=query,
-                       params=text_params(params), kinds=kinds, labels=labels, title=title,
-                       queries_dirs=query_dirs, top=top, everything=everything)
+    result = write_map(store_target(db, timeout), output, fmt=fmt, focus=focus, depth=depth or 1,
+                       query=query, params=text_params(params), kinds=kinds, labels=labels,
+                       title=title, queries_dirs=query_dirs, top=top, everything=everything)
     where = result.path.resolve()
     if result.summary:
         emit(f"Wrote an overview by kind ({result.nodes:,} kinds, {result.relationships:,} "
