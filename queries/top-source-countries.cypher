@@ -4,9 +4,12 @@
 // param: quarter (int) only referrals in this quarter (1-4)
 // param: kind (kind) only first responders of this kind (ngo, local_authority, law_enforcement...)
 // param: nation (nation) only first responders whose remit is that nation and not UK-wide
+// param: start (quarter) only referrals from this quarter on (YYYYQn)
+// param: end (quarter) only referrals up to this quarter (YYYYQn)
 // param: limit (int, default 10) how many countries
 // example: htkg query top-source-countries -p year=2023 -p quarter=4
 // example: htkg query top-source-countries -p nation=Scotland
+// example: htkg query top-source-countries -p start=2022Q3 -p end=2023Q2
 // note: The NRM tables are UK-wide and do not say where in the UK a referral was made.
 //   With a nation, only referrals by first responders registered as working in that
 //   nation and not UK-wide count (in the NRM files: TARA for Scotland, BAWSO for Wales):
@@ -20,6 +23,8 @@ WITH o
 MATCH (o)-[r:REFERRED_QUARTER]->(c:Country)
 WHERE ($year IS NULL OR r.year = $year)
   AND ($quarter IS NULL OR r.quarter = $quarter)
+  AND ($start IS NULL OR r.year * 10 + r.quarter >= $start)
+  AND ($end IS NULL OR r.year * 10 + r.quarter <= $end)
 WITH c, sum(r.people) AS people, count(DISTINCT o) AS responders,
      collect(r.nationalities) AS forms,
      min(r.year * 10 + r.quarter) AS first, max(r.year * 10 + r.quarter) AS last
