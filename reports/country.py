@@ -147,8 +147,8 @@ def _figures_section(reader, ctx, report, cname, mine, loaded: int) -> Section:
         rank = rank_of(ctx.ranking, "country", cname)
         rank_now = rank_of(now_rows, "country", cname)
         report.figures.append(Figure(
-            "rank", f"{ordinal(rank)} of {len(ctx.ranking)}" if rank else "not ranked",
-            "among source countries over the period", rank,
+            "rank", ordinal(rank) if rank else "not ranked",
+            f"of {len(ctx.ranking)} source countries over the period", rank,
             (f"{ordinal(rank_now)} of {len(now_rows)} in {quarter_words(latest)}"
              if rank_now else f"none referred in {quarter_words(latest)}"), "S1"))
         blocks.append(Text("Ranks count the nationalities referred over the period, the UK's "

@@ -60,7 +60,7 @@ def _legend(chart: Chart, x0: float, y: float, width: float) -> tuple[list[str],
     """Swatches and names in rows from (x0, y); returns the parts and the height used."""
     out, x, rows = [], x0, 1
     for s in chart.series:
-        w = 22 + 7.2 * len(s.name)
+        w = 18 + 6.8 * len(s.name)
         if x + w > x0 + width and x > x0:
             x, rows = x0, rows + 1
         yy = y + (rows - 1) * 18
