@@ -12,8 +12,8 @@ from htkg.reports import figures
 from htkg.reports.context import Context, caveat_nations, made_now, sources_of_figures
 from htkg.reports.document import Column, Figure, Report, Section, Source, Table, Text
 from htkg.reports.links import REFERRED, country_map, link_counts, link_source, link_tables
-from htkg.reports.reading import (ALL, NATION_NAMES, Period, Reader, change, ordinal, plural,
-                                  quarter_words, rank_of)
+from htkg.reports.reading import (ALL, NATION_NAMES, Period, Reader, change,
+                                  nation_country_id, ordinal, plural, quarter_words, rank_of)
 
 #: How many first responders the table lists, and the map draws.
 RESPONDERS_SHOWN = 15
@@ -74,6 +74,10 @@ def country_report(store: Any, name: str, *, start: Any = None, end: Any = None,
                             max(0, len(responders) - RESPONDERS_DRAWN))
         report.sections.append(Section("map", "6. Network map", [block]))
     report.summary = _summary(ctx, cname, mine, responders, links, linked)
+    if cid in {nation_country_id(code) for code in NATION_NAMES}:
+        report.summary.append(f"{cname} is a UK nation: the NRM records UK nationality, not "
+                              f"{cname}'s. For the referrals made by {cname}'s first responders, "
+                              f"see the nation report (htkg report nation {cname}).")
     report.caveats = ctx.caveats()
     return report
 

@@ -7,8 +7,8 @@ Markdown is rendered: characters Markdown or HTML would act on get a backslash.
 
 >>> md_text("<img src=x onerror=alert(1)>")
 '\\\\<img src=x onerror=alert(1)\\\\>'
->>> md_text("a | b *c* [d](e) (f)")
-'a \\\\| b \\\\*c\\\\* \\\\[d\\\\](e) (f)'
+>>> md_text("a | b *c* [d](e) (f) & g &amp;")
+'a \\\\| b \\\\*c\\\\* \\\\[d\\\\](e) (f) & g \\\\&amp;'
 >>> md_text("# 1. heading"), md_text("12. list"), md_text("2.5 million")
 ('\\\\# 1. heading', '12\\\\. list', '2.5 million')
 """
@@ -21,7 +21,7 @@ from htkg.reports.document import Chart, MapBlock, Report, Table, Text, cell_tex
 
 # What Markdown (CommonMark, GitHub's tables) or HTML would act on anywhere in a line;
 # with "[" and "]" escaped, "(" and ")" can make no link.
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~]|&(?=#?\w+;))")
 # What starts a heading, a list, a quote or a rule at the start of a line.
 _NUMBERED = re.compile(r"^(\d+)([.)])(?=\s|$)")
 
@@ -33,6 +33,11 @@ def md_text(value) -> str:
     if text[:1] in ("#", "+", "-", "="):
         return "\\" + text
     return _NUMBERED.sub(r"\1\\\2", text)
+
+
+def _heading(text) -> str:
+    """A heading's text: escaped as :func:`md_text`, but its own "1." left as it is."""
+    return _SPECIAL.sub(r"\\\1", " ".join(visible(str(text)).split()))
 
 
 def _code(command: str) -> str:
@@ -94,8 +99,8 @@ def render_markdown(report: Report) -> str:
     if report.figures:
         out.append("")
     for section in report.sections:
-        if section.id != "headline":
-            out += [f"## {md_text(section.title)}", ""]
+        if section.id != "headline":   # a heading's own "1." starts no list
+            out += [f"## {_heading(section.title)}", ""]
         out += _blocks(section.blocks)
     if report.caveats:
         out += ["## About these figures", ""] + [f"- {md_text(c)}" for c in report.caveats] + [""]

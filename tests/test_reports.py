@@ -29,6 +29,7 @@ def reports(report_store):
         return {"nigeria": country_report(store, "Nigeria"),
                 "nigeria-q4": country_report(store, "NG", start="2023Q4", end="2023Q4"),
                 "niger": country_report(store, "Niger"),
+                "wales": country_report(store, "Wales", with_map=False),
                 "chad": country_report(store, "Chad"),
                 "france": country_report(store, "France"),
                 "scotland": nation_report(store, "Scottish"),
@@ -199,6 +200,12 @@ def test_a_country_known_by_name_only(reports):
     assert r.table("working").rows == [] and r.table("responders").rows == []
     assert not any(b for s in r.sections if s.id == "map" for b in s.blocks
                    if type(b).__name__ == "MapBlock")
+
+
+def test_a_uk_nation_as_a_country_points_to_the_nation_report(reports):
+    r = reports["wales"]
+    assert r.subject == "Wales" and r.figure("period").number == 0
+    assert "see the nation report (htkg report nation Wales)" in r.summary[-1]
 
 
 def test_a_real_country_the_graph_does_not_hold(reports):
