@@ -18,7 +18,9 @@ CALL {
   MATCH (c)<-[r:REFERRED_QUARTER]-(o:Organisation)
   RETURN o, r, c
   UNION ALL
-  MATCH (o:Organisation) WHERE $country IS NULL
+  MATCH (o:Organisation)
+  WHERE $country IS NULL AND ($kind IS NULL OR o.kind = $kind)
+    AND ($nation IS NULL OR ($nation IN o.nation AND NOT 'GB' IN o.nation))
   WITH o
   MATCH (o)-[r:REFERRED_QUARTER]->(c:Country)
   RETURN o, r, c
