@@ -31,8 +31,8 @@ def country_report(store: Any, name: str, *, start: Any = None, end: Any = None,
     """
     period = Period.of(start, end)
     reader = Reader(store)
+    found = _country(reader, name)      # a name that is no country fails before any figure
     ctx = Context.of(reader, period)
-    found = _country(reader, name)
     if found is None:
         return _unknown(name, ctx)
     cid, cname = found
