@@ -14,13 +14,12 @@ True
 """
 from __future__ import annotations
 
-import base64
-import hashlib
 import html
 from functools import lru_cache
-from importlib import metadata, resources
+from importlib import resources
 
-from htkg.maps.html import _asset, render_html as map_page, vis_files
+# The map page's own helpers: its assets, the hash its CSP allows a script by, the version.
+from htkg.maps.html import _asset, _sha256, _version, render_html as map_page, vis_files
 from htkg.maps.style import style_map
 from htkg.maps.subgraph import map_of
 from htkg.output import visible
@@ -41,18 +40,6 @@ def _e(value) -> str:
     return html.escape(visible(str(value)), quote=True)
 
 
-def _hash(text: str) -> str:
-    digest = hashlib.sha256(text.encode("utf-8")).digest()
-    return "'sha256-" + base64.b64encode(digest).decode() + "'"
-
-
-def _version() -> str:
-    try:
-        return metadata.version("htkg")
-    except metadata.PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-        return "dev"
-
-
 def content_security_policy(css: str, map_scripts: list[str]) -> str:
     """The page's policy: its own style by hash and nothing else, unless it holds a map.
 
@@ -61,11 +48,11 @@ def content_security_policy(css: str, map_scripts: list[str]) -> str:
     (which the map's legend and vis-network set) are allowed too.
     """
     if map_scripts:
-        scripts = " ".join(_hash(s) for s in map_scripts)
+        scripts = " ".join(_sha256(s) for s in map_scripts)
         return ("default-src 'none'; " f"script-src {scripts}; style-src 'unsafe-inline'; "
                 "img-src data:; font-src data:; connect-src 'none'; base-uri 'none'; "
                 "form-action 'none'; object-src 'none'")
-    return (f"default-src 'none'; script-src 'none'; style-src {_hash(css)}; img-src data:; "
+    return (f"default-src 'none'; script-src 'none'; style-src {_sha256(css)}; img-src data:; "
             "connect-src 'none'; frame-src 'none'; base-uri 'none'; form-action 'none'; "
             "object-src 'none'")
 

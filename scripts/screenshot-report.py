@@ -20,25 +20,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
 
 # A4 at 96 pixels to the inch, and the report's print margins (report.css: 14mm 13mm).
 PAGE = (794, 1123)
 MARGINS = "14mm 13mm"
-
-
-def build(db: Path) -> None:
-    import htkg
-    minutes = SHARED / "seeds" / "idmg-minutes-2013-03-11.txt"
-    bundled = any((ROOT / "data" / "figures").rglob("nrm_referrals_*"))
-    paths = [minutes] if bundled else [SHARED / "data" / "nrm", SHARED / "data" / "nrm-archive",
-                                       minutes]
-    missing = [p for p in paths if not p.exists()]
-    if missing:
-        sys.exit(f"screenshot-report: {', '.join(map(str, missing))} absent; the shared data "
-                 f"must sit beside this checkout (or give --db)")
-    htkg.build(paths, str(db))
 
 
 def first_page(html: Path, out: Path) -> None:
@@ -69,9 +56,10 @@ def main() -> None:
     from htkg.reports import write_report
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db
-        if db is None:
+        if db is None:   # the full real data, built as the report benchmark builds it
+            from bench_reports import build
             db = str(Path(tmp) / "store")
-            build(Path(db))
+            print(build(Path(db)))
         html = write_report(db, "country", args.country, Path(tmp) / "report.html").path
         first_page(html, args.out)
     print(args.out)
