@@ -7,7 +7,11 @@ shows the traceback.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import signal
+import threading
 
 import click
 
@@ -44,6 +48,37 @@ class HtkgGroup(click.Group):
                 raise
             click.echo(f"Error: {visible(str(exc))}", err=True)
             ctx.exit(1)
+        except KeyboardInterrupt:
+            click.echo("Interrupted; nothing more was done.", err=True)
+            ctx.exit(130)
+
+
+def _stop_cleanly_on_sigterm(ctx: click.Context) -> None:
+    """Turn SIGTERM into SystemExit for this command, so ``finally`` blocks
+    run (the store's lock, the engine); the handler before is put back after.
+
+    Only in this process: a process it forks (the loaders' workers) gets the
+    default back at once, so that a pool's terminate() ends it wherever it
+    is (a Python handler waits for Python code to run, and a worker blocked
+    on the pool's queue would then never end).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return
+    before = signal.signal(signal.SIGTERM, _terminated)
+    ctx.call_on_close(lambda: signal.signal(signal.SIGTERM, before))
+
+
+def _terminated(signum, frame) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _default_sigterm_in_child() -> None:
+    if signal.getsignal(signal.SIGTERM) is _terminated:
+        with contextlib.suppress(ValueError):     # forked from a thread other than main
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+os.register_at_fork(after_in_child=_default_sigterm_in_child)
 
 
 @click.group(cls=HtkgGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -53,6 +88,7 @@ class HtkgGroup(click.Group):
 def main(ctx: click.Context, verbose: bool) -> None:
     """htkg: a knowledge graph of the UK bodies that fight human trafficking."""
     ctx.ensure_object(dict)["verbose"] = verbose
+    _stop_cleanly_on_sigterm(ctx)
     # The driver logs connection failures itself; htkg reports them as one
     # line, so its log is shown only with --verbose.
     logging.getLogger("neo4j").setLevel(logging.DEBUG if verbose else logging.CRITICAL)

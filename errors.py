@@ -55,3 +55,7 @@ class StoreError(HtkgError):
 
 class QueryError(HtkgError):
     """A query was refused (a write in a read-only command, a bad parameter...)."""
+
+
+class QueryTimeout(QueryError):
+    """A query ran past its time limit and was stopped."""

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import click
 
-from htkg.commands.options import db_option, emit, param_option, progress_bar, text_params
+from htkg.commands.options import (db_option, emit, param_option, progress_bar, store_target,
+                                   text_params, timeout_option)
 from htkg.exports import FORMATS, RDF_FORMATS, format_for
 
 
@@ -38,8 +39,10 @@ def _human(n: int) -> str:
 @param_option(help="With --query: a parameter of the saved query (repeatable); its declared "
                   "type reads VALUE, as in 'htkg query'.")
 @db_option
+@timeout_option
 def export(fmt: str | None, output: Path, vocabulary: bool, shapes: bool, focus: str | None,
-           depth: int, query: str | None, params: tuple[str, ...], db: str | None) -> None:
+           depth: int, query: str | None, params: tuple[str, ...], db: str | None,
+           timeout: float) -> None:
     """Export the stored graph (or part of it) for other tools.
 
     RDF (turtle, jsonld, ntriples) uses the project vocabulary
@@ -87,8 +90,8 @@ def export(fmt: str | None, output: Path, vocabulary: bool, shapes: bool, focus:
              f"({_human(result.bytes)})")
         return
     with progress_bar() as progress:
-        result = export_store(db, fmt, output, focus=focus, depth=depth, query=query,
-                              params=text_params(params), progress=progress)
+        result = export_store(store_target(db, timeout), fmt, output, focus=focus, depth=depth,
+                              query=query, params=text_params(params), progress=progress)
     triples = f", {result.triples} triples" if result.triples is not None else ""
     part = "" if result.what == "graph" else " (a selection)"
     emit(f"wrote {result.nodes} nodes and {result.relationships} relationships{part}{triples} "

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import click
 
-from htkg.commands.options import db_option, emit, param_option, queries_option, text_params
+from htkg.commands.options import (db_option, emit, param_option, queries_option, store_target,
+                                   text_params, timeout_option)
 
 
 @click.command("map")
@@ -30,10 +31,11 @@ from htkg.commands.options import db_option, emit, param_option, queries_option,
                    "[default: from -o's suffix, else html]")
 @click.option("--title", help="Heading of the map (default: says what it shows).")
 @db_option
+@timeout_option
 def map_command(output: Path | None, focus: str | None, depth: int | None, query: str | None,
                 params: tuple[str, ...], query_dirs: tuple[Path, ...], kinds: tuple[str, ...],
                 labels: tuple[str, ...], fmt: str | None, title: str | None,
-                db: str | None) -> None:
+                db: str | None, timeout: float) -> None:
     """Draw a network map: one HTML file that opens offline, or a PNG.
 
     Without options it maps the whole graph. Colours show each node's
@@ -59,9 +61,9 @@ def map_command(output: Path | None, focus: str | None, depth: int | None, query
         raise click.UsageError("-p and --queries go with --query NAME")
     if focus and query:
         raise click.UsageError("give --focus or --query, not both")
-    result = write_map(db, output, fmt=fmt, focus=focus, depth=depth or 1, query=query,
-                       params=text_params(params), kinds=kinds, labels=labels, title=title,
-                       queries_dirs=query_dirs)
+    result = write_map(store_target(db, timeout), output, fmt=fmt, focus=focus, depth=depth or 1,
+                       query=query, params=text_params(params), kinds=kinds, labels=labels,
+                       title=title, queries_dirs=query_dirs)
     where = result.path.resolve()
     emit(f"Wrote a map of {result.nodes:,} nodes and {result.relationships:,} relationships "
          f"to {where}")

@@ -1,7 +1,7 @@
 """Options, parameter parsing and output helpers shared by the commands.
 
-Declared once here, so that ``--db``, ``--format``, ``-p`` and ``--queries``
-read and document the same way in every command.
+Declared once here, so that ``--db``, ``--timeout``, ``--format``, ``-p`` and
+``--queries`` read and document the same way in every command.
 """
 from __future__ import annotations
 
@@ -22,6 +22,20 @@ def db_option(f):
         "--db", "db", metavar="PATH|URI", envvar="HTKG_DB", default=None,
         help="Embedded store directory, or a bolt:// / neo4j:// / neo4j+s:// URI "
              "(default: $NEO4J_URI, else the per-user embedded store).")(f)
+
+
+def timeout_option(f):
+    """``--timeout SECONDS`` (also ``$HTKG_QUERY_TIMEOUT``): each query's time limit."""
+    return click.option(
+        "--timeout", "timeout", metavar="SECONDS", envvar="HTKG_QUERY_TIMEOUT", default=120.0,
+        show_default=True, type=click.FloatRange(min=0, min_open=True, max=10 ** 7),
+        help="Stop any query that runs longer than this (also $HTKG_QUERY_TIMEOUT).")(f)
+
+
+def store_target(db: str | None, timeout: float):
+    """What ``--db`` and ``--timeout`` name, for library calls that open the store."""
+    from htkg.graph.store import resolve_target  # deferred: the driver is slow to import
+    return resolve_target(db, timeout=timeout)
 
 
 def format_option(choices: tuple[str, ...] = ("table", "json", "csv"), default: str | None = "table",

@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from htkg.commands.options import (db_option, emit, format_option, param_option, queries_option,
-                                   text_params)
+                                   text_params, timeout_option)
 from htkg.output import json_text, render
 
 
@@ -61,8 +61,9 @@ def list_queries(fmt: str, query_dirs: tuple[Path, ...], show: str | None) -> No
 @format_option()
 @db_option
 @queries_option()
+@timeout_option
 def run_saved(name: str, params: tuple[str, ...], fmt: str, db: str | None,
-              query_dirs: tuple[Path, ...]) -> None:
+              query_dirs: tuple[Path, ...], timeout: float) -> None:
     """Run the saved query NAME, read-only, with typed parameters.
 
     Names of bodies, people, sectors, meetings and countries are resolved
@@ -81,6 +82,6 @@ def run_saved(name: str, params: tuple[str, ...], fmt: str, db: str | None,
     query = load_catalogue(user_dirs(query_dirs)).get(name)
     given = text_params(params)
     check(query, given)  # fail fast, before the store opens
-    with open_store(db) as store:
+    with open_store(db, timeout=timeout) as store:
         result = run_query(store, query, given)
     _show(result.columns, result.rows, fmt)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import click
 
-from htkg.commands.options import db_option, emit, format_option, param_option, parse_params
+from htkg.commands.options import (db_option, emit, format_option, param_option, parse_params,
+                                   timeout_option)
 from htkg.output import cell, render
 
 
@@ -13,8 +14,11 @@ from htkg.output import cell, render
                    "(-p year=2023), else as text (-p name=Nigeria).")
 @format_option()
 @db_option
-def cypher(query: str, params: tuple[str, ...], fmt: str, db: str | None) -> None:
-    """Run one read-only Cypher QUERY; a query that would write is refused.
+@timeout_option
+def cypher(query: str, params: tuple[str, ...], fmt: str, db: str | None, timeout: float) -> None:
+    """Run one read-only Cypher QUERY; a query that would write, or reach files
+    or the network (LOAD CSV), is refused, and one that runs past --timeout
+    is stopped.
 
     Example:
 
@@ -22,7 +26,7 @@ def cypher(query: str, params: tuple[str, ...], fmt: str, db: str | None) -> Non
     """
     from htkg.graph.store import open_store  # deferred: keeps start-up fast
     values = parse_params(params)
-    with open_store(db) as store:
+    with open_store(db, timeout=timeout) as store:
         result = store.read(query, values)
     emit(render(result.columns, result.rows, fmt))
 
@@ -30,7 +34,8 @@ def cypher(query: str, params: tuple[str, ...], fmt: str, db: str | None) -> Non
 @click.command()
 @click.argument("entity")
 @db_option
-def show(entity: str, db: str | None) -> None:
+@timeout_option
+def show(entity: str, db: str | None, timeout: float) -> None:
     """Show one ENTITY (id, name or alias): properties, relationships, sources.
 
     Example:
@@ -39,7 +44,7 @@ def show(entity: str, db: str | None) -> None:
     """
     from htkg.graph.store import open_store  # deferred: keeps start-up fast
     from htkg.selection import around  # deferred: keeps start-up fast
-    with open_store(db) as store:
+    with open_store(db, timeout=timeout) as store:
         emit(describe(around(store, entity)))
 
 
@@ -71,7 +76,8 @@ def describe(sel) -> str:
 @click.command()
 @db_option
 @format_option()
-def stats(db: str | None, fmt: str) -> None:
+@timeout_option
+def stats(db: str | None, fmt: str, timeout: float) -> None:
     """Counts per label and relationship type in the stored graph.
 
     Example:
@@ -79,7 +85,7 @@ def stats(db: str | None, fmt: str) -> None:
         htkg stats --format json
     """
     from htkg.graph.store import open_store  # deferred: keeps start-up fast
-    with open_store(db) as store:
+    with open_store(db, timeout=timeout) as store:
         labels, types = store.counts()
     rows = ([{"kind": "label", "name": k, "count": v} for k, v in labels.items()]
             + [{"kind": "relationship", "name": k, "count": v} for k, v in types.items()])

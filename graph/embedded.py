@@ -7,32 +7,37 @@ that matters, bound to 127.0.0.1 on a free port, with generated
 credentials and a capped heap. Its logs go to a file under the store, not
 to the terminal or the working directory.
 
-A store directory holds generations of the database::
+A store directory holds generations of the database (see
+:mod:`htkg.graph.generations` for the layout and the marks). A build writes
+a new generation and swaps ``current`` only when complete, so a failed or
+killed build leaves the previous graph usable.
 
-    <store>/current -> gen-20261127T120000-1234   (symlink, swapped atomically)
-    <store>/gen-.../databases/htkg                  (ArcadeDB's files)
-    <store>/lock                                    (which process has it open)
-
-A build writes a new generation and swaps ``current`` only when complete,
-so a failed or killed build leaves the previous graph usable.
+A read opens the database READ_ONLY, so the engine itself refuses every
+write, with a time limit on each query (``arcadedb.command.timeout``). LOAD
+CSV may reach neither files nor addresses in any database this process
+opens. The JVM leaves SIGINT and SIGTERM to Python (``-Xrs``), so Ctrl-C and
+``kill`` reach htkg's own handlers instead of the JVM's.
 """
 from __future__ import annotations
 
+import atexit
 import contextlib
 import errno
 import fcntl
 import os
 import re
 import secrets
-import shutil
 import socket
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from htkg.errors import StoreError
+from htkg.graph import generations
+from htkg.graph.generations import (DATABASE, claim_store, current_generation,  # noqa: F401
+                                    discard_generation, is_store, new_generation, require_store)
 
-DATABASE = "htkg"
 HEAP = os.environ.get("HTKG_HEAP", "1g")
 _LOG_PROPERTIES = """\
 handlers = java.util.logging.FileHandler
@@ -71,6 +76,7 @@ def _start_jvm() -> None:
     from arcadedb_embedded.jvm import start_jvm
     import jpype  # deferred: the JVM bindings load only where the engine runs
     if jpype.isJVMStarted():
+        _lock_down()
         return
     logs = log_directory()
     logs.mkdir(parents=True, exist_ok=True)
@@ -88,10 +94,25 @@ def _start_jvm() -> None:
                                                 # undertow frees buffers through
                                                 # sun.misc.Unsafe; JDK 24+ warns on stderr
                                                 "--sun-misc-unsafe-memory-access=allow",
+                                                # signals stay Python's: the JVM's own
+                                                # handlers ignored Ctrl-C during a query
+                                                # and crashed on SIGTERM at exit
+                                                "-Xrs",
                                                 *_gc_args()])
     finally:
         os.dup2(saved, 2)
         os.close(saved)
+    _lock_down()
+
+
+def _lock_down() -> None:
+    """No LOAD CSV from files or addresses, in any database this JVM opens
+    (htkg never needs it; a query that tries it is refused by the engine)."""
+    import jpype  # deferred: the JVM bindings load only where the engine runs
+    settings = jpype.JClass("com.arcadedb.GlobalConfiguration")
+    settings.OPENCYPHER_LOAD_CSV_ALLOW_FILE_URLS.setValue(False)
+    settings.OPENCYPHER_LOAD_CSV_ALLOW_REMOTE_URLS.setValue(False)
+    settings.OPENCYPHER_LOAD_CSV_IMPORT_DIRECTORY.setValue(os.devnull)
 
 
 def _gc_args() -> list[str]:
@@ -150,24 +171,72 @@ class EmbeddedServer:
     root: Path
     uri: str
     user: str
-    password: str
-    _server: object
+    password: str = field(repr=False)
+    _server: object = field(repr=False)
+    read_only: bool = False
 
     def database(self):
         """The engine's own handle on the database, for the bulk path."""
         return self._server.get_database(DATABASE)
 
+    def counts(self) -> dict[str, int]:
+        """Records per type (label or relationship type), as the engine counts them."""
+        db = self._server._java_server.getDatabase(DATABASE)
+        return {str(t.getName()): int(db.countType(t.getName(), False))
+                for t in db.getSchema().getTypes()}
+
     def stop(self) -> None:
+        """Stop the server; a published generation it wrote is then sealed
+        (its files' pages recorded for the integrity check)."""
         with contextlib.suppress(Exception):
             self._server.stop()
+        if not self.read_only:
+            generations.seal(self.root)
+
+    def abandon(self) -> None:
+        """Leave the server to end with the process, a query still running in it.
+
+        The engine stops a query only at its own time limit, and stopping the
+        server, closing the database or destroying the JVM would each wait
+        for that query; so none of them is done: the client's connection is
+        closed (by the caller) and the JVM ends with the process. The
+        database is open read-only, so nothing is left half written.
+        """
+        import jpype  # deferred: the JVM bindings load only where the engine runs
+        import jpype.config  # deferred: as above
+        from arcadedb_embedded import jvm  # deferred: as above
+        jpype.config.destroy_jvm = False
+        atexit.unregister(jvm._close_active_databases)
+        # Destroying the JVM is what stops JPype's reference queue; without
+        # that its thread can reach for Python while Python finalizes, and
+        # the process aborts. Stopped here, it leaves a few Java references
+        # to Python objects uncollected until the process ends.
+        with contextlib.suppress(Exception):
+            jpype.JClass("org.jpype.ref.JPypeReferenceQueue").getInstance().stop()
 
 
-def start_server(root: Path, create: bool = False, tls: TLS | None = None) -> EmbeddedServer:
+def _scrub(text: str, *secret: str) -> str:
+    """``text`` with each secret replaced by ``***``."""
+    for s in secret:
+        if s:
+            text = text.replace(s, "***")
+    return text
+
+
+def start_server(root: Path, create: bool = False, tls: TLS | None = None, *,
+                 read_only: bool = False, timeout: float | None = None) -> EmbeddedServer:
     """Start ArcadeDB on ``root`` with Bolt on a free loopback port; with
-    ``tls``, Bolt accepts only TLS connections and the URI is ``bolt+s://``."""
+    ``tls``, Bolt accepts only TLS connections and the URI is ``bolt+s://``.
+
+    ``read_only`` opens the database READ_ONLY, so the engine refuses every
+    write (a database left unclean by a killed build is first recovered in a
+    start of its own); ``timeout`` (seconds) stops any query that runs longer.
+    """
     _start_jvm()
     if tls is not None:
         tls.check()
+    if read_only and (root / "databases" / DATABASE / "database.lck").exists():
+        start_server(root).stop()  # the engine replays its log; a read-only open cannot
     # deferred: the JVM bindings load only where the engine runs
     from arcadedb_embedded.server import ArcadeDBServer
     (root / "config").mkdir(parents=True, exist_ok=True)
@@ -176,6 +245,7 @@ def start_server(root: Path, create: bool = False, tls: TLS | None = None) -> Em
     # previous start created is removed so the server creates it again.
     (root / "config" / "server-users.jsonl").unlink(missing_ok=True)
     password = secrets.token_urlsafe(18)
+    mode = {"server_defaultDatabaseMode": "READ_ONLY"} if read_only else {}
     last: Exception | None = None
     for _ in range(3):  # a free port can be taken between choosing and binding
         bolt = _free_port()
@@ -185,7 +255,7 @@ def start_server(root: Path, create: bool = False, tls: TLS | None = None) -> Em
                     "server_plugins": "Bolt:com.arcadedb.bolt.BoltProtocolPlugin",
                     "bolt_port": bolt, "server_logsDirectory": str(root / "log"),
                     "serverMetrics": False, "polyglotEngineEnabled": False,
-                    "backup_enabled": False, **(tls.config() if tls else {})})
+                    "backup_enabled": False, **mode, **(tls.config() if tls else {})})
         try:
             server.start()
         except Exception as exc:  # noqa: BLE001 - reported below
@@ -194,25 +264,101 @@ def start_server(root: Path, create: bool = False, tls: TLS | None = None) -> Em
         try:
             if create and not (root / "databases" / DATABASE).exists():
                 server.create_database(DATABASE)
+            elif read_only or timeout:
+                _limit(server, read_only, timeout)
         except Exception as exc:
             server.stop()
-            raise StoreError(f"cannot create the embedded database in {root}: {exc}") from None
+            raise StoreError(f"cannot {'create' if create else 'open'} the embedded database "
+                             f"in {root}: {_scrub(_first_line(exc), password)}") from None
         scheme = "bolt+s" if tls else "bolt"
-        return EmbeddedServer(root, f"{scheme}://127.0.0.1:{bolt}", "root", password, server)
-    raise StoreError(f"cannot start the embedded database in {root}: {last}")
+        return EmbeddedServer(root, f"{scheme}://127.0.0.1:{bolt}", "root", password, server,
+                              read_only)
+    raise StoreError(f"cannot start the embedded database in {root}: "
+                     f"{_scrub(_first_line(last), password)}")
+
+
+def _first_line(exc: BaseException | None) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
+def _limit(server, read_only: bool, timeout: float | None) -> None:
+    """Check the database opened as asked and set its query time limit."""
+    import jpype  # deferred: the JVM bindings load only where the engine runs
+    db = server._java_server.getDatabase(DATABASE)
+    if read_only and str(db.getMode()) != "READ_ONLY":
+        raise StoreError("the database did not open read-only")
+    settings = jpype.JClass("com.arcadedb.GlobalConfiguration")
+    config = db.getConfiguration()
+    config.setValue(settings.OPENCYPHER_LOAD_CSV_ALLOW_FILE_URLS, False)
+    config.setValue(settings.OPENCYPHER_LOAD_CSV_ALLOW_REMOTE_URLS, False)
+    if timeout:
+        config.setValue(settings.COMMAND_TIMEOUT, max(1, round(timeout * 1000)))
+
+
+def check_integrity(store: Path, generation: Path, server: EmbeddedServer) -> None:
+    """Refuse a damaged generation: paged files cut short, or types holding
+    other counts than the build recorded (see :func:`generations.damage`)."""
+    problem = generations.damage(generation, server.counts())
+    if problem:
+        raise StoreError(f"the store {store} is damaged: {problem}; rebuild it with "
+                         f"'htkg build [your files] --db {store}'")
+
+
+def publish_generation(store: Path, generation: Path,
+                       counts: dict[str, int] | None = None) -> None:
+    """Make ``generation`` current (see :func:`generations.publish_generation`).
+
+    ``counts`` are the records per type the build verified; when None they
+    are read from the engine, if the generation's database is open in this
+    process, and recorded for the integrity check of every later open.
+    """
+    if counts is None:
+        counts = _open_counts(generation)
+    generations.publish_generation(store, generation, counts)
+
+
+def _open_counts(generation: Path) -> dict[str, int] | None:
+    """Records per type of the generation's database, if this process has it open."""
+    import jpype  # deferred: the JVM bindings load only where the engine runs
+    if not jpype.isJVMStarted():
+        return None
+    try:
+        factory = jpype.JClass("com.arcadedb.database.DatabaseFactory")
+        path = (generation / "databases" / DATABASE).resolve()
+        for db in factory.getActiveDatabaseInstances():
+            if db.isOpen() and Path(str(db.getDatabasePath())).resolve() == path:
+                return {str(t.getName()): int(db.countType(t.getName(), False))
+                        for t in db.getSchema().getTypes()}
+    except Exception:  # noqa: BLE001 - no counts recorded: the check then skips them
+        return None
+    return None
 
 
 class StoreLock:
-    """An exclusive lock on a store directory, naming the process that holds it."""
+    """An exclusive lock on a store directory, naming the process that holds it.
 
-    def __init__(self, store: Path, wait: float | None = None):
+    With ``claim`` (a build, ``serve``) the folder is made a store, or
+    refused when it holds other things (:func:`claim_store`); without it (a
+    read) it must already be one, and nothing is created outside a store.
+    """
+
+    def __init__(self, store: Path, wait: float | None = None, *, claim: bool = True):
         self.path = store / "lock"
+        self.claim = claim
         self.wait = float(os.environ.get("HTKG_LOCK_WAIT", "10")) if wait is None else wait
         self._fd: int | None = None
 
     def __enter__(self) -> "StoreLock":
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        store = self.path.parent
+        if self.claim:
+            claim_store(store)
+        else:
+            require_store(store)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise StoreError(f"cannot lock the store {store}: {exc.strerror or exc}") from None
         deadline = time.monotonic() + self.wait
         while True:
             try:
@@ -241,38 +387,6 @@ class StoreLock:
             self._fd = None
 
 
-def current_generation(store: Path) -> Path | None:
-    """The generation ``current`` points to, or None when nothing was built."""
-    link = store / "current"
-    if not link.is_symlink():
-        return None
-    target = store / os.readlink(link)
-    return target if (target / "databases" / DATABASE).exists() else None
-
-
-def new_generation(store: Path) -> Path:
-    stamp = time.strftime("%Y%m%dT%H%M%S")
-    path = store / f"gen-{stamp}-{os.getpid()}-{secrets.token_hex(3)}"
-    path.mkdir(parents=True)
-    return path
-
-
-def publish_generation(store: Path, generation: Path) -> None:
-    """Point ``current`` at a finished generation atomically; remove older ones."""
-    tmp = store / f".current-{os.getpid()}"
-    with contextlib.suppress(FileNotFoundError):
-        tmp.unlink()
-    os.symlink(generation.name, tmp)
-    os.replace(tmp, store / "current")
-    for old in store.glob("gen-*"):
-        if old != generation:
-            shutil.rmtree(old, ignore_errors=True)
-
-
-def discard_generation(generation: Path) -> None:
-    shutil.rmtree(generation, ignore_errors=True)
-
-
 def serve(store: Path, announce=print, tls: TLS | None = None) -> None:
     """Serve a store's current graph over Bolt until interrupted.
 
@@ -282,14 +396,16 @@ def serve(store: Path, announce=print, tls: TLS | None = None) -> None:
     """
     import json
     import signal
-    import threading
     with StoreLock(store, wait=0):
         generation = current_generation(store)
         if generation is None:
             generation = new_generation(store)
             fresh = start_server(generation, create=True)
             fresh.stop()
-            publish_generation(store, generation)
+            publish_generation(store, generation, counts={})
+        # Clients may write through the listener: the counts recorded at
+        # build time no longer describe the graph, so they are not checked.
+        generations.forget_counts(generation)
         server = start_server(generation, tls=tls)
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())

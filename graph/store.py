@@ -3,23 +3,35 @@
 The same code serves the embedded default (ArcadeDB in-process, reached over
 its Bolt listener) and a Neo4j 5 server or Aura given by URI. Values reach
 Cypher only as parameters. Writing is :mod:`htkg.graph.writers`.
+
+Reading is read-only by construction: the embedded database is opened
+READ_ONLY (the engine refuses every write) and a server is read in READ
+sessions and transactions (Neo4j refuses writes there). Before either, a
+query that asks for what no read needs is refused (:mod:`htkg.graph.guard`);
+after, the summary's counters are checked again. Every query has a time
+limit (:mod:`htkg.graph.bounded`), and Ctrl-C stops it.
 """
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import ssl
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
+from urllib.parse import urlsplit
 
 import neo4j
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
 
-from htkg.errors import QueryError, StoreError
-from htkg.graph import embedded
+from htkg.errors import QueryError, QueryTimeout, StoreError
+from htkg.graph import embedded, guard
+from htkg.graph.bounded import query_timeout, run_bounded, timeout_message
 
+GRACE = 2.0     # seconds past the engine's own time limit before htkg cuts the connection
 URI_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
 
 
@@ -29,30 +41,60 @@ def is_uri(db: str | None) -> bool:
 
 @dataclass
 class Target:
-    """Where the graph lives: an embedded store directory or a server URI."""
+    """Where the graph lives: an embedded store directory or a server URI, and
+    the time limit of each query read from it (None: ``$HTKG_QUERY_TIMEOUT``
+    or 120 s)."""
 
     path: Path | None = None
     uri: str | None = None
     user: str | None = None
-    password: str | None = None
+    password: str | None = field(default=None, repr=False)
     database: str | None = None
+    timeout: float | None = None
 
     @property
     def shown(self) -> str:
         return self.uri if self.uri else str(self.path)
 
 
-def resolve_target(db: str | None = None) -> Target:
-    """``--db`` wins; then ``NEO4J_URI``; then the embedded default directory."""
+def _without_userinfo(uri: str) -> str:
+    """``uri`` with anything before an ``@`` in its address left out.
+
+    >>> _without_userinfo("bolt://neo4j:secret@db.example.org:7687/x")
+    'bolt://db.example.org:7687/x'
+    """
+    scheme, sep, rest = uri.partition("://")
+    address, slash, path = rest.partition("/")
+    return f"{scheme}{sep}{address.rpartition('@')[2]}{slash}{path}"
+
+
+def resolve_target(db: str | Target | None = None, *, timeout: float | None = None) -> Target:
+    """``--db`` wins; then ``NEO4J_URI``; then the embedded default directory.
+
+    A URI that carries a user name or password is refused (they belong in
+    ``NEO4J_USERNAME`` and ``NEO4J_PASSWORD``), and never printed.
+    """
+    if isinstance(db, Target):
+        return db if timeout is None else dataclasses.replace(db, timeout=timeout)
     db = db or os.environ.get("NEO4J_URI") or None
     if db and "://" in db:
         if not is_uri(db):
-            raise StoreError(f"unsupported database URI '{db}'; use bolt://, neo4j:// or "
-                             f"neo4j+s://, or a directory path for the embedded store")
+            raise StoreError(f"unsupported database URI '{_without_userinfo(db)}'; use bolt://, "
+                             f"neo4j:// or neo4j+s://, or a directory path for the embedded store")
+        if "@" in db.partition("://")[2].partition("/")[0]:
+            raise StoreError(f"the database URI carries a user name or password; give them in "
+                             f"NEO4J_USERNAME and NEO4J_PASSWORD, and the URI without them: "
+                             f"{_without_userinfo(db)}")
+        try:
+            urlsplit(db).port
+        except ValueError:
+            raise StoreError(f"the database URI '{db}' is not a valid address (host, and a "
+                             f"port that is a number)") from None
         return Target(uri=db, user=os.environ.get("NEO4J_USERNAME", "neo4j"),
                       password=os.environ.get("NEO4J_PASSWORD", ""),
-                      database=os.environ.get("NEO4J_DATABASE") or None)
-    return Target(path=Path(db).expanduser() if db else embedded.default_store_path())
+                      database=os.environ.get("NEO4J_DATABASE") or None, timeout=timeout)
+    return Target(path=Path(db).expanduser() if db else embedded.default_store_path(),
+                  timeout=timeout)
 
 
 @dataclass
@@ -80,19 +122,33 @@ def plain(value: Any) -> Any:
 
 
 class Store:
-    """An open connection to the graph database."""
+    """An open connection to the graph database.
 
-    def __init__(self, driver: neo4j.Driver, database: str | None, shown: str):
+    ``timeout`` is the time limit of each read, in seconds (None: the
+    default of :func:`~htkg.graph.bounded.query_timeout`). ``read_only``
+    says the engine itself refuses writes on this connection (the embedded
+    database opened READ_ONLY). ``give_up`` is called when a read is stopped
+    while it runs (its time limit, Ctrl-C), after the driver is closed.
+    """
+
+    def __init__(self, driver: neo4j.Driver, database: str | None, shown: str, *,
+                 timeout: float | None = None, read_only: bool = False,
+                 give_up: Callable[[], None] | None = None):
         self.driver = driver
         self.database = database
         self.shown = shown
+        self.timeout = query_timeout(timeout)
+        self.read_only = read_only
+        self._give_up = give_up
+        self.abandoned = False
 
     def _session(self, mode: str = neo4j.WRITE_ACCESS) -> neo4j.Session:
         return self.driver.session(database=self.database, default_access_mode=mode)
 
     # -- reading ------------------------------------------------------------
     def read(self, query: str, params: dict | None = None) -> Result:
-        """Run one query read-only: a query that would write is refused and undone.
+        """Run one query read-only, within the time limit: a query that would
+        write, or reach files or the network, is refused.
 
         Rows come back as plain data (see :func:`plain`).
         """
@@ -102,24 +158,62 @@ class Store:
     def read_records(self, query: str, params: dict | None = None) -> tuple[list[str], list[list]]:
         """Like :meth:`read`, but rows keep the driver's own values (nodes,
         relationships with their endpoints, paths), for callers that draw them."""
-        with self._session(neo4j.READ_ACCESS) as session:
-            tx = session.begin_transaction()
-            try:
-                result = tx.run(query, params or {})
+        guard.check(query)
+        if self.abandoned:
+            raise StoreError(f"the connection to {self.shown} was closed when a query was "
+                             f"stopped; run the command again")
+        return run_bounded(lambda: self._read_once(query, params or {}), self.timeout,
+                           self.abandon, grace=GRACE)
+
+    def _read_once(self, query: str, params: dict) -> tuple[list[str], list[list]]:
+        """One read in a READ session: auto-commit on an engine that refuses
+        writes itself; else in a READ transaction, with the time limit, rolled back."""
+        tx = None
+        try:
+            with self._session(neo4j.READ_ACCESS) as session:
+                if self.read_only:
+                    result = session.run(query, params)
+                else:
+                    tx = session.begin_transaction(timeout=self.timeout)
+                    result = tx.run(query, params)
                 columns = list(result.keys())
                 records = [list(record.values()) for record in result]
                 summary = result.consume()
-            except Neo4jError as exc:
-                raise QueryError(_driver_message(exc)) from None
-            except DriverError as exc:
-                raise StoreError(_lost(self.shown, exc)) from None
-            finally:
-                with contextlib.suppress(Exception):
+                if tx is not None:
                     tx.rollback()
-            if summary.counters.contains_updates or summary.counters.contains_system_updates:
-                raise QueryError("refused: htkg only reads here, and the query would change "
-                                 "the graph; nothing was changed")
+        except Neo4jError as exc:
+            raise _read_error(exc, self.timeout) from None
+        except DriverError as exc:
+            if self.abandoned:
+                raise StoreError(f"the query to {self.shown} was stopped") from None
+            raise StoreError(_lost(self.shown, exc)) from None
+        finally:
+            if tx is not None:
+                with contextlib.suppress(Exception):
+                    tx.close()
+        if summary.counters.contains_updates or summary.counters.contains_system_updates:
+            undone = "its transaction was rolled back, but " if tx is not None else ""
+            raise QueryError(f"refused: htkg only reads here, and the server reported changes "
+                             f"from the query; {undone}the server did not refuse them itself, "
+                             f"so check the graph (htkg stats)")
         return columns, records
+
+    def abandon(self) -> None:
+        """Stop waiting for a read that is running: close the connection (in
+        a thread of its own, waited for briefly), then ``give_up``."""
+        if self.abandoned:
+            return
+        self.abandoned = True
+        closer = threading.Thread(target=self.driver.close, name="htkg-close", daemon=True)
+        closer.start()
+        closer.join(0.2)
+        if self._give_up is not None:
+            self._give_up()
+
+    def close(self) -> None:
+        """Close the driver (left to the process's end after :meth:`abandon`)."""
+        if not self.abandoned:
+            self.driver.close()
 
     def counts(self) -> tuple[dict[str, int], dict[str, int]]:
         """Counts per label and per relationship type, as stored."""
@@ -138,6 +232,25 @@ def _lost(shown: str, exc: DriverError) -> str:
 def _driver_message(exc: Neo4jError) -> str:
     text = (exc.message or str(exc)).strip().splitlines()
     return text[0] if text else exc.__class__.__name__
+
+
+_REFUSED_WRITE = ("refused: htkg only reads here, and the query would change the graph; "
+                  "the database refused it, so nothing was changed")
+
+
+def _read_error(exc: Neo4jError, timeout: float) -> QueryError:
+    """A driver error in a read, as one line: the engine's refusal of a
+    write or of file access, a time limit, or the engine's own message."""
+    code, message = exc.code or "", _driver_message(exc)
+    if code.startswith("Neo.ClientError.Transaction.TransactionTimedOut") or (
+            "exceeded the arcadedb.command.timeout" in message):
+        return QueryTimeout(timeout_message(timeout))
+    if code == "Neo.ClientError.Statement.AccessMode" or "read only database" in message:
+        return QueryError(_REFUSED_WRITE)
+    if "LOAD CSV" in message and code == "Neo.ClientError.Security.Forbidden":
+        return QueryError("refused: htkg only reads the graph, and LOAD CSV may reach neither "
+                          "files nor addresses; the database refused it")
+    return QueryError(message)
 
 
 def _causes(exc: BaseException) -> Iterator[BaseException]:
@@ -175,41 +288,52 @@ def _unreachable(uri: str, exc: BaseException) -> str:
     return f"{lines[0]} {lines[1]}" if lines[0].endswith(":") and len(lines) > 1 else lines[0]
 
 
-def _connect(uri: str, user: str, password: str, database: str | None, shown: str) -> Store:
+def _connect(uri: str, user: str, password: str, database: str | None, shown: str, *,
+             timeout: float | None = None, read_only: bool = False,
+             give_up: Callable[[], None] | None = None) -> Store:
     try:
         driver = GraphDatabase.driver(uri, auth=(user, password))
         driver.verify_connectivity()
     except AuthError:
         raise StoreError(f"the server at {shown} refused the user name or password "
                          f"(check NEO4J_USERNAME and NEO4J_PASSWORD)") from None
-    except (ServiceUnavailable, OSError, ValueError) as exc:
-        raise StoreError(f"cannot reach the graph database at {shown}: "
-                         f"{_unreachable(uri, exc)}") from None
-    return Store(driver, database, shown)
+    except (ServiceUnavailable, OSError, ValueError, DriverError) as exc:
+        why = embedded._scrub(_unreachable(uri, exc), password)
+        raise StoreError(f"cannot reach the graph database at {shown}: {why}") from None
+    return Store(driver, database, shown, timeout=timeout, read_only=read_only, give_up=give_up)
 
 
 @contextlib.contextmanager
-def open_store(db: str | None = None) -> Iterator[Store]:
-    """Open the graph for reading: the embedded store's current build, or a server."""
-    target = resolve_target(db)
+def open_store(db: str | Target | None = None, *, timeout: float | None = None) -> Iterator[Store]:
+    """Open the graph for reading: the embedded store's current build (opened
+    read-only, after an integrity check), or a server. ``db`` is what
+    ``--db`` takes, or a :class:`Target`; ``timeout`` is the time limit of
+    each query in seconds (default: the target's, else ``$HTKG_QUERY_TIMEOUT``,
+    else 120)."""
+    target = resolve_target(db, timeout=timeout)
+    limit = query_timeout(target.timeout)
     if target.uri:
-        store = _connect(target.uri, target.user, target.password, target.database, target.shown)
+        store = _connect(target.uri, target.user, target.password, target.database, target.shown,
+                         timeout=limit)
         try:
             yield store
         finally:
-            store.driver.close()
+            store.close()
         return
-    with embedded.StoreLock(target.path):
+    with embedded.StoreLock(target.path, claim=False):
         generation = embedded.current_generation(target.path)
         if generation is None:
             raise StoreError(f"no graph has been built in {target.path} yet; run 'htkg build' first")
-        server = embedded.start_server(generation)
+        server = embedded.start_server(generation, read_only=True, timeout=limit)
+        store = None
         try:
+            embedded.check_integrity(target.path, generation, server)
             store = _connect(server.uri, server.user, server.password, embedded.DATABASE,
-                             target.shown)
+                             target.shown, timeout=limit, read_only=True, give_up=server.abandon)
             try:
                 yield store
             finally:
-                store.driver.close()
+                store.close()
         finally:
-            server.stop()
+            if store is None or not store.abandoned:
+                server.stop()

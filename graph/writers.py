@@ -184,6 +184,8 @@ class EmbeddedWriter(Writer):
                 raise _disk_full(self.path) from None
             raise
         except Neo4jError as exc:
+            if _is_disk_full(exc) or free_bytes(self.path) < MARGIN_BYTES:
+                raise _disk_full(self.path) from None
             raise StoreError(f"writing the embedded store failed: {_driver_message(exc)}") from None
         except Exception as exc:
             if _is_disk_full(exc) or free_bytes(self.path) < MARGIN_BYTES:
