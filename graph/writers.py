@@ -108,6 +108,8 @@ class EmbeddedWriter(Writer):
     """One build of an embedded store into a new generation (see the module docstring)."""
 
     def __init__(self, path: Path, progress: Progress | None = None) -> None:
+        # A folder that is not an htkg store is refused before anything loads.
+        embedded.claim_store(path)
         self.path, self.progress = path, progress
         self.target = Target(path=path)
         self._lock: embedded.StoreLock | None = None
