@@ -45,9 +45,12 @@ def commands() -> str:
         return result.output.rstrip() + "\n"
 
     out = ["```text", "$ htkg --help", help_text([]).rstrip(), "```", ""]
-    for name in main.commands:
+    for name, command in main.commands.items():
         out += [f"## `htkg {name}`", "", "```text", f"$ htkg {name} --help",
                 help_text([name]).rstrip(), "```", ""]
+        for sub in getattr(command, "commands", {}):   # a group's own commands
+            out += [f"### `htkg {name} {sub}`", "", "```text", f"$ htkg {name} {sub} --help",
+                    help_text([name, sub]).rstrip(), "```", ""]
     return "\n".join(out)
 
 
