@@ -1,8 +1,9 @@
 """A fresh `htkg` process against a warm shared server, beside the naive CSV script.
 
-Builds (or, with --reuse, reuses) an embedded store from the bundled registry,
-every NRM table in ../shared/data/nrm and nrm-archive, and the seed minutes
-(the full real data, as bench_queries.py does). Then, in one run, each in a
+Builds (or, with --reuse, reuses) an embedded store of the full real data: what
+htkg bundles (the registry, GOV.UK's organisations, the geography, the NRM
+tables of ../shared/data, unless this checkout predates their bundling, when
+they are given) and the seed minutes. Then, in one run, each in a
 fresh process, in rounds (one run of each per round, so that the machine's
 load falls on all alike):
 
@@ -48,13 +49,17 @@ QUERY = ("query", "top-source-countries", "-p", "limit=10", "--format", "csv")
 
 
 def inputs() -> list[Path]:
-    paths = [SHARED / "data" / "nrm", SHARED / "data" / "nrm-archive",
-             SHARED / "seeds" / "idmg-minutes-2013-03-11.txt", NAIVE]
-    missing = [p for p in paths if not p.exists()]
+    """What to build from, beside what htkg bundles: the seed minutes, and the shared NRM
+    tables when they are not bundled (as bench_reports.py)."""
+    minutes = SHARED / "seeds" / "idmg-minutes-2013-03-11.txt"
+    bundled = any((ROOT / "data" / "figures").rglob("nrm_referrals_*"))
+    paths = [minutes] if bundled else [SHARED / "data" / "nrm", SHARED / "data" / "nrm-archive",
+                                       minutes]
+    missing = [p for p in [*paths, SHARED / "data", NAIVE] if not p.exists()]
     if missing:
         sys.exit(f"bench_fast: {', '.join(map(str, missing))} absent; the shared data must "
                  f"sit beside this checkout")
-    return paths[:3]
+    return paths
 
 
 def htkg_command() -> list[str]:

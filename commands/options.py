@@ -63,6 +63,23 @@ def queries_option(help: str = "A folder of your own .cypher queries, read besid
     return decorate
 
 
+def output_option(help: str):
+    """``-o/--output FILE``: where a command writes its file."""
+    def decorate(f):
+        return click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+                            default=None, help=help)(f)
+    return decorate
+
+
+def period_options(f):
+    """``--from YYYYQn`` and ``--to YYYYQn``: the quarters of NRM figures to cover."""
+    f = click.option("--to", "end", metavar="YYYYQn", default=None,
+                     help="Last quarter of NRM figures to cover (default: the latest loaded).")(f)
+    return click.option("--from", "start", metavar="YYYYQn", default=None,
+                        help="First quarter of NRM figures to cover (default: the earliest "
+                             "loaded).")(f)
+
+
 def text_params(pairs: tuple[str, ...]) -> dict[str, str]:
     """``-p NAME=VALUE`` pairs as text (a saved query's parameter types read them)."""
     out: dict[str, str] = {}

@@ -48,7 +48,7 @@ def commands() -> str:
     for name, command in main.commands.items():
         out += [f"## `htkg {name}`", "", "```text", f"$ htkg {name} --help",
                 help_text([name]).rstrip(), "```", ""]
-        for sub in getattr(command, "commands", {}):    # a group's own commands
+        for sub in getattr(command, "commands", {}):   # a group's own commands
             out += [f"### `htkg {name} {sub}`", "", "```text", f"$ htkg {name} {sub} --help",
                     help_text([name, sub]).rstrip(), "```", ""]
     return "\n".join(out)

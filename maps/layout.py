@@ -32,6 +32,7 @@ SPACING = 110.0          # pixels along a typical edge
 DENSE_LIMIT = 200        # components up to this size use exact pairwise forces
 MARGIN = 8.0             # pixels kept between node discs
 NEAR = 1.5               # near-field radius of grid_spring, in ideal edge lengths
+BRUTE_LIMIT = 400        # up to this many nodes, overlaps are found comparing every pair
 
 
 def positions(g: nx.MultiDiGraph, seed: int = 7, radii: dict[str, float] | None = None,
@@ -204,16 +205,32 @@ def grid_spring(n: int, edges: np.ndarray, iterations: int = 50, seed: int = 7,
     return pos
 
 
+def pairs_within(pos: np.ndarray, reach: float) -> np.ndarray:
+    """Index pairs (i < j) of the points at most ``reach`` apart: every pair compared on a
+    small map (no scipy to import: a second and more in a fresh process), a k-d tree on
+    a large one.
+
+    >>> pairs_within(np.array([[0.0, 0.0], [3.0, 4.0], [30.0, 0.0]]), 5.0).tolist()
+    [[0, 1]]
+    """
+    n = len(pos)
+    if n <= BRUTE_LIMIT:
+        i, j = np.triu_indices(n, k=1)
+        d = pos[i] - pos[j]
+        close = (d * d).sum(1) <= reach * reach
+        return np.stack([i[close], j[close]], axis=1)
+    from scipy.spatial import cKDTree  # deferred: scipy is heavy
+    return cKDTree(pos).query_pairs(reach, output_type="ndarray")
+
+
 def separate(pos: np.ndarray, radii: np.ndarray, margin: float = MARGIN,
              iterations: int = 30) -> np.ndarray:
     """Push apart nodes whose discs (plus ``margin``) overlap; others stay put."""
-    from scipy.spatial import cKDTree  # deferred: scipy is heavy
-
     pos = pos.copy()
     n = len(pos)
     reach = 2 * float(radii.max(initial=0.0)) + margin
     for _ in range(iterations):
-        pairs = cKDTree(pos).query_pairs(reach, output_type="ndarray")
+        pairs = pairs_within(pos, reach)
         if not len(pairs):
             break
         i, j = pairs[:, 0], pairs[:, 1]

@@ -14,6 +14,8 @@ closest matches.
 (2023, True)
 >>> TYPES["nation"].convert("Scottish", None), TYPES["kind"].convert("local authority", None)
 ('GB-SCT', 'local_authority')
+>>> TYPES["quarter"].convert("2023Q4", None)
+20234
 """
 from __future__ import annotations
 
@@ -208,6 +210,40 @@ def _bool(value: Any, _lookup) -> bool:
     raise _fail(f"'{value}' is not true or false (use true/false, yes/no or 1/0)")
 
 
+_QUARTER = re.compile(r"^(\d{4})\s*[-/ ]?\s*[Qq]([1-4])$")
+
+
+def parse_quarter(value: Any) -> int:
+    """A quarter written ``YYYYQn`` (``2023Q4``, ``2023 Q4``, ``2023-q4``) as the number
+    the queries compare, ``year * 10 + quarter``.
+
+    >>> parse_quarter("2023Q4"), parse_quarter(" 2022-q2 ")
+    (20234, 20222)
+    >>> parse_quarter("2023Q5")
+    Traceback (most recent call last):
+    ...
+    htkg.errors.QueryError: '2023Q5' is not a quarter; write YYYYQn, e.g. 2023Q4
+    """
+    text = _text(value).strip()
+    m = _QUARTER.match(text)
+    if not m:
+        raise _fail(f"'{_shown(text)}' is not a quarter; write YYYYQn, e.g. 2023Q4")
+    return int(m.group(1)) * 10 + int(m.group(2))
+
+
+def quarter_text(number: int) -> str:
+    """``20234`` as ``2023Q4``: how the queries and reports write a quarter.
+
+    >>> quarter_text(20234)
+    '2023Q4'
+    """
+    return f"{number // 10}Q{number % 10}"
+
+
+def _quarter(value: Any, _lookup) -> int:
+    return parse_quarter(value)
+
+
 def _nation(value: Any, _lookup) -> str:
     text = _text(value).strip()
     code = _NATION_WORDS.get(normalise(text))
@@ -292,6 +328,7 @@ TYPES: dict[str, ParamType] = {t.name: t for t in [
     ParamType("nation", "a UK nation as GB-ENG, GB-SCT, GB-WLS or GB-NIR, or by name "
                         "('Scotland', 'Welsh')", _nation),
     ParamType("kind", "an organisation kind (department, ngo, local_authority...)", _kind),
+    ParamType("quarter", "a quarter as YYYYQn ('2023Q4')", _quarter),
     ParamType("country", "a country name, ISO code or demonym ('Nigeria', 'NG', 'Nigerian'), "
                          "or a UK nation", _country, entity=True, label="Country"),
     _entity_type("entity", "the id, name or alias of any entity", None),

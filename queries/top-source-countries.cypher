@@ -5,9 +5,12 @@
 // param: kind (kind) only first responders of this kind (ngo, local_authority, police_force...)
 // param: nation (nation) only first responders registered for that nation alone (see the caveat)
 // param: exclude_uk (bool, default false) leave out UK nationals (internal trafficking)
+// param: start (quarter) only referrals from this quarter on (YYYYQn)
+// param: end (quarter) only referrals up to this quarter (YYYYQn)
 // param: limit (int, default 10) how many countries
 // example: htkg query top-source-countries -p year=2023 -p quarter=4
 // example: htkg query top-source-countries -p nation=Scotland -p exclude_uk=true
+// example: htkg query top-source-countries -p start=2022Q3 -p end=2023Q2
 // note: The NRM tables do not say where in the UK a referral was made; they say who made
 //   it. With a nation, only referrals by first responders registered for that nation
 //   alone count, as in nation-source-countries (which sets the nations side by side and
@@ -33,6 +36,8 @@ WITH o
 MATCH (o)-[r:REFERRED_QUARTER]->(c:Country)
 WHERE ($year IS NULL OR r.year = $year)
   AND ($quarter IS NULL OR r.quarter = $quarter)
+  AND ($start IS NULL OR r.year * 10 + r.quarter >= $start)
+  AND ($end IS NULL OR r.year * 10 + r.quarter <= $end)
   AND (NOT $exclude_uk OR c.id <> 'country-gb')
 WITH c, o, sum(r.people) AS made, collect(r.nationalities) AS forms,
      min(r.year * 10 + r.quarter) AS first, max(r.year * 10 + r.quarter) AS last

@@ -6,6 +6,7 @@ reached over Bolt by the official driver); nothing is mocked.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import os
 import subprocess
@@ -126,3 +127,63 @@ def bolt_env(bolt_server, monkeypatch):
 def shared():
     """``shared("seeds", "x.txt")``: a path under ../shared, or skip with the reason."""
     return shared_path
+
+
+# -- the stores of the report tests (test_reports.py, test_reports_browser.py) -----------------
+def _query_graph():
+    """tests/fixtures/query_graph.py: the saved-query tests' graph with known answers."""
+    spec = importlib.util.spec_from_file_location("query_graph", FIXTURES / "query_graph.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def report_records() -> list:
+    """The query tests' graph, with Niger linked to a UK body but never referred, and Chad
+    known by name only."""
+    from htkg.graph.records import Edge
+    from htkg.loaders.registry import country_records
+    graph = _query_graph()
+    return (graph.records() + [c for c in country_records() if c.props["iso2"] == "TD"]
+            + [Edge("ACTIVE_IN", "kalayaan", "country-ne", {}, graph.reg(300))])
+
+
+def hostile_records() -> list:
+    """The same graph, with a body, a programme and an exploitation type named in markup."""
+    from htkg.graph.records import Edge, Node, provenance
+    src = provenance("registry", "fixture/hostile.yaml", 1)
+    return _query_graph().records() + [
+        Node("Organisation", "hostile-img", {"name": "<img src=x onerror=window.__pwned=1>",
+                                             "kind": "ngo", "nation": ["GB-SCT"]}, src),
+        Node("Initiative", "hostile-programme", {"name": "<script>window.__pwned=3</script>"},
+             src),
+        Edge("ACTIVE_IN", "hostile-img", "country-ng", {}, src),
+        Edge("ACTIVE_IN", "hostile-programme", "country-ng", {}, src),
+        Edge("LEADS", "hostile-img", "hostile-programme", {}, src),
+        Edge("REFERRED", "hostile-img", "country-ng", {
+            "year": 2023, "quarter": 4, "exploitation": "<svg onload=window.__pwned=2>",
+            "nationality": "Nigerian", "people": 5},
+            provenance("nrm", "nrm_referrals_ngo_2023_q4.csv", 99)),
+    ]
+
+
+def _report_store(tmp_path_factory, name: str, records: list) -> str:
+    from htkg.graph.model import KnowledgeGraph
+    from htkg.graph.writers import write_store
+    kg = KnowledgeGraph()
+    kg.add_all(records)
+    db = tmp_path_factory.mktemp(name)
+    write_store(kg, str(db))
+    return str(db)
+
+
+@pytest.fixture(scope="session")
+def report_store(tmp_path_factory) -> str:
+    """An embedded store of :func:`report_records`."""
+    return _report_store(tmp_path_factory, "report-store", report_records())
+
+
+@pytest.fixture(scope="session")
+def hostile_report_store(tmp_path_factory) -> str:
+    """An embedded store of :func:`hostile_records`."""
+    return _report_store(tmp_path_factory, "hostile-report-store", hostile_records())
