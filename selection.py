@@ -25,9 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, NamedTuple
 
-import neo4j.graph as ng
-
 from htkg.errors import QueryError
+from htkg.graph.driver import neo4j
 from htkg.graph.lookup import Lookup
 from htkg.graph.records import Provenance
 from htkg.graph.store import plain
@@ -132,6 +131,10 @@ def _too_large(n: int, what: str) -> QueryError:
 
 # -- reading ------------------------------------------------------------------------
 def _label(labels: list[str]) -> str:
+    """The node's label the schema declares (its only one, as htkg writes them;
+    the schema is read only when there are more to choose from)."""
+    if len(labels) == 1:
+        return labels[0]
     return ([x for x in labels if x in load_schema().labels] or sorted(labels) or ["Node"])[0]
 
 
@@ -293,17 +296,17 @@ def _from_records(store, records: list) -> tuple[dict[str, Entity], list[Relatio
     texts: set[str] = set()
 
     def visit(value: Any) -> None:
-        if isinstance(value, ng.Node):
+        if isinstance(value, neo4j.graph.Node):
             if value.get("id") is not None:
                 element_ids[value.element_id] = value["id"]
                 nodes.setdefault(value["id"], Entity(_label(sorted(value.labels)),
                                                      plain(dict(value.items()))))
-        elif isinstance(value, ng.Relationship):
+        elif isinstance(value, neo4j.graph.Relationship):
             rels.setdefault(value.element_id, value)
             for end in (value.start_node, value.end_node):
                 if end is not None and end.get("id") is not None:
                     visit(end)
-        elif isinstance(value, ng.Path):
+        elif isinstance(value, neo4j.graph.Path):
             for v in (*value.nodes, *value.relationships):
                 visit(v)
         elif isinstance(value, (list, tuple, dict)):

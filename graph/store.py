@@ -23,13 +23,13 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 from urllib.parse import urlsplit
 
-import neo4j
-from neo4j import GraphDatabase
-from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
-
 from htkg.errors import QueryError, QueryTimeout, StoreError
-from htkg.graph import embedded, guard
+from htkg.graph import background, embedded, generations, guard, servers
 from htkg.graph.bounded import query_timeout, run_bounded, timeout_message
+from htkg.graph.driver import GraphDatabase, neo4j
+
+AuthError, DriverError = neo4j.exceptions.AuthError, neo4j.exceptions.DriverError
+Neo4jError, ServiceUnavailable = neo4j.exceptions.Neo4jError, neo4j.exceptions.ServiceUnavailable
 
 GRACE = 2.0     # seconds past the engine's own time limit before htkg cuts the connection
 URI_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
@@ -133,12 +133,13 @@ class Store:
 
     def __init__(self, driver: neo4j.Driver, database: str | None, shown: str, *,
                  timeout: float | None = None, read_only: bool = False,
-                 give_up: Callable[[], None] | None = None):
+                 give_up: Callable[[], None] | None = None, shared: bool = False):
         self.driver = driver
         self.database = database
         self.shown = shown
         self.timeout = query_timeout(timeout)
         self.read_only = read_only
+        self.shared = shared     # read through the store's shared server (graph/background.py)
         self._give_up = give_up
         self.abandoned = False
 
@@ -186,7 +187,7 @@ class Store:
         except DriverError as exc:
             if self.abandoned:
                 raise StoreError(f"the query to {self.shown} was stopped") from None
-            raise StoreError(_lost(self.shown, exc)) from None
+            raise StoreError(_lost(self.shown, exc, self.shared)) from None
         finally:
             if tx is not None:
                 with contextlib.suppress(Exception):
@@ -223,7 +224,10 @@ class Store:
                 dict(sorted((r["type"], r["n"]) for r in types.rows)))
 
 
-def _lost(shown: str, exc: DriverError) -> str:
+def _lost(shown: str, exc: DriverError, shared: bool = False) -> str:
+    if shared:      # the driver's own words (a defunct connection's address) say no more
+        return (f"the server reading the store {shown} stopped during the "
+                f"command; run the command again (it starts a new one)")
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return (f"lost the connection to the graph database at {shown} ({first}); "
             f"once it is back, run the command again")
@@ -303,13 +307,31 @@ def _connect(uri: str, user: str, password: str, database: str | None, shown: st
     return Store(driver, database, shown, timeout=timeout, read_only=read_only, give_up=give_up)
 
 
+def _connect_shared(record: servers.Record, shown: str, timeout: float) -> Store:
+    """A connection to the store's shared server, or :class:`background.Stale`
+    when it is gone or no longer takes the record's credentials."""
+    driver = GraphDatabase.driver(record.uri, auth=(record.user, record.password))
+    try:
+        driver.verify_connectivity()
+    except (AuthError, ServiceUnavailable, OSError, DriverError):
+        driver.close()
+        raise background.Stale() from None
+    return Store(driver, record.database, shown, timeout=timeout, read_only=record.read_only,
+                 shared=True)
+
+
 @contextlib.contextmanager
 def open_store(db: str | Target | None = None, *, timeout: float | None = None) -> Iterator[Store]:
     """Open the graph for reading: the embedded store's current build (opened
     read-only, after an integrity check), or a server. ``db`` is what
     ``--db`` takes, or a :class:`Target`; ``timeout`` is the time limit of
     each query in seconds (default: the target's, else ``$HTKG_QUERY_TIMEOUT``,
-    else 120)."""
+    else 120).
+
+    An embedded store is read through the server running for it (started
+    in the background if none is, :mod:`htkg.graph.background`) unless
+    ``HTKG_SERVER=off``; else through an engine of this process's own.
+    """
     target = resolve_target(db, timeout=timeout)
     limit = query_timeout(target.timeout)
     if target.uri:
@@ -320,12 +342,21 @@ def open_store(db: str | Target | None = None, *, timeout: float | None = None) 
         finally:
             store.close()
         return
-    with embedded.StoreLock(target.path, claim=False):
-        generation = embedded.current_generation(target.path)
-        if generation is None:
-            raise StoreError(f"no graph has been built in {target.path} yet; run 'htkg build' first")
+    embedded.require_store(target.path)
+    shared = background.lease(target.path, limit, lambda record: _connect_shared(
+        record, target.shown, limit)) if servers.enabled() else None
+    if shared is not None:
+        store, lease = shared
+        try:
+            yield store
+        finally:
+            store.close()
+            lease.release()
+        return
+    generation, pin = embedded.open_current(target.path)
+    store = None
+    try:
         server = embedded.start_server(generation, read_only=True, timeout=limit)
-        store = None
         try:
             embedded.check_integrity(target.path, generation, server)
             store = _connect(server.uri, server.user, server.password, embedded.DATABASE,
@@ -337,3 +368,7 @@ def open_store(db: str | Target | None = None, *, timeout: float | None = None) 
         finally:
             if store is None or not store.abandoned:
                 server.stop()
+    finally:
+        if store is None or not store.abandoned:   # else held until the process ends
+            pin.release()
+            generations.collect(target.path)

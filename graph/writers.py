@@ -117,6 +117,7 @@ class EmbeddedWriter(Writer):
         self.target = Target(path=path)
         self._lock: embedded.StoreLock | None = None
         self._generation: Path | None = None
+        self._pin: embedded.GenerationLock | None = None
         self._server = None
         self._store: Store | None = None
         self._writer: BulkWriter | None = None
@@ -138,6 +139,10 @@ class EmbeddedWriter(Writer):
 
     def _start(self, kg: KnowledgeGraph) -> None:
         self._generation = embedded.new_generation(self.path)
+        # Held until the engine has closed it: once published, no reader
+        # opens it while this process still writes it (the summary, the map).
+        self._pin = embedded.GenerationLock(self._generation, self.path).take(exclusive=True,
+                                                                              wait=0)
         self._server = embedded.start_server(self._generation, create=True)
         self._store = _connect(self._server.uri, self._server.user, self._server.password,
                                embedded.DATABASE, str(self.path))
@@ -230,4 +235,7 @@ class EmbeddedWriter(Writer):
         if self._server is not None:
             self._server.stop()
             self._server = None
+        if self._pin is not None:
+            self._pin.release()
+            self._pin = None
         self._writer = None

@@ -19,6 +19,12 @@ TESTS = Path(__file__).resolve().parent
 FIXTURES = TESTS / "fixtures"
 SHARED = TESTS.parent.parent / "shared"
 
+# Every command in the suite starts its own engine, as with HTKG_SERVER=off, so
+# that no test leaves a background server behind and each test's store is read
+# as it was opened. The tests of the shared server (tests/test_background.py)
+# turn it on for themselves, with records in a folder of their own.
+os.environ["HTKG_SERVER"] = "off"
+
 
 def shared_path(*parts: str) -> Path:
     """A path under ../shared, or skip the test with the reason it is absent."""
