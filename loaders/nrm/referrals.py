@@ -39,6 +39,7 @@ from htkg.loaders.base import EdgeRows, Note, Record, RowsRead, Source
 from htkg.loaders.nrm.format import (AGE_BANDS, GENDERS, LOADER, PROGRESS_EVERY, REFERRALS, TOTAL,
                               _label, blank_or_bad, clean_name, count, csv_error, period_note,
                               period_of, read_rows)
+from htkg.loaders.nrm.exploitation import canonical as exploitation_name
 from htkg.loaders.nrm.reconcile import reconcile
 
 
@@ -328,6 +329,11 @@ def read_referrals(source: Source, ctx) -> list[Record]:
     if parsed.suppressed:
         notes.append(f"{parsed.suppressed} suppressed cells ([c]/[x]): no count loaded; totals "
                      f"over them not reconciled")
+    strange = sorted({x for _, x, _ in parsed.detail if exploitation_name(x) != x})
+    if strange:
+        notes.append(f"exploitation types htkg does not know, which -p exploitation= cannot "
+                     f"name: {', '.join(map(repr, strange))} (add them to PUBLISHED in "
+                     f"loaders/nrm/exploitation.py)")
     if not any(c.genders for c in parsed.detail.values()) and any(
             c.cells for c in parsed.detail.values()):
         notes.append("gender is published within age bands only: kept as adult_female, "
