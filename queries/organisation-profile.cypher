@@ -3,7 +3,8 @@
 // param: organisation (organisation, required) the body: id, name or alias ("GLA", "FCO")
 // example: htkg query organisation-profile -p organisation="Royal Mail"
 // example: htkg query organisation-profile -p organisation=SOCA --format json
-// note: Referrals are summed into one row (people, countries, quarters, files); the
+// note: Referrals are summed into one row: people (each person once, as the published
+//   tables count them, a dual nationality too), countries, quarters and files; the
 //   referrals query lists each figure with its file and line. The body's status property
 //   says whether it still exists; other_status says the same of each body it is linked to.
 CALL {
@@ -27,7 +28,7 @@ CALL {
          x.status AS other_status, r.sources AS sources, r.key AS rkey
   UNION ALL
   MATCH (o:Organisation {id: $organisation})-[r:REFERRED_QUARTER]->(c:Country)
-  WITH sum(r.people) AS people, count(DISTINCT c) AS countries,
+  WITH sum(r.people_once) AS people, count(DISTINCT c) AS countries,
        min(r.year * 10 + r.quarter) AS first, max(r.year * 10 + r.quarter) AS last,
        collect(r.sources) AS srcs
   WHERE countries > 0

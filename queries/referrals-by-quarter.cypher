@@ -7,11 +7,12 @@
 // param: end (quarter) up to this quarter (YYYYQn)
 // example: htkg query referrals-by-quarter -p country=Nigeria
 // example: htkg query referrals-by-quarter -p nation=Scotland -p start=2023Q1
-// note: One row per quarter and kind of first responder. A row's people equal the
-//   country's row of top-source-countries with the same year, quarter and kind. Without
-//   a country, people are summed over countries, so a dual nationality counts once for
-//   each of its countries. The nation filter is that of top-source-countries (a partial
-//   view). It reads the quarterly totals (REFERRED_QUARTER).
+// note: One row per quarter and kind of first responder. With a country, a row's people
+//   equal the country's row of top-source-countries with the same year, quarter and
+//   kind. Without one, each person counts once, as in the published tables: a dual
+//   nationality ("Albanian Greek") counts once, not once for each of its countries. The
+//   nation filter is that of top-source-countries (a partial view). It reads the
+//   quarterly totals (REFERRED_QUARTER).
 CALL {
   MATCH (c:Country) WHERE c.id = $country
   WITH c
@@ -30,7 +31,8 @@ WHERE ($kind IS NULL OR o.kind = $kind)
   AND ($nation IS NULL OR (size(o.nation) = 1 AND o.nation[0] = $nation))
   AND ($start IS NULL OR r.year * 10 + r.quarter >= $start)
   AND ($end IS NULL OR r.year * 10 + r.quarter <= $end)
-WITH r.year AS year, r.quarter AS quarter, o.kind AS kind, sum(r.people) AS people,
+WITH r.year AS year, r.quarter AS quarter, o.kind AS kind,
+     sum(CASE WHEN $country IS NULL THEN r.people_once ELSE r.people END) AS people,
      count(DISTINCT o) AS responders, collect(r.sources) AS srcs
 RETURN toString(year) + 'Q' + toString(quarter) AS period, year, quarter, kind, people,
        responders,

@@ -8,9 +8,11 @@
 // param: limit (int, default 20) how many responders
 // example: htkg query responders -p country=Nigeria
 // example: htkg query responders -p nation=Wales -p start=2023Q1 -p limit=5
-// note: people is the sum over the quarters (and countries) selected; countries counts the
-//   countries of the people referred, so a dual nationality counts for each of its
-//   countries. The nation filter is that of top-source-countries (a partial view). It reads
+// note: people is the sum over the quarters selected: with a country, of the people of
+//   that nationality; without one, of everyone the responder referred, each person once
+//   (a dual nationality, "Albanian Greek", once, as the published tables count it).
+//   countries counts the countries of the people referred, so a dual nationality counts
+//   for each of its countries. The nation filter is that of top-source-countries (a partial view). It reads
 //   the quarterly totals (REFERRED_QUARTER).
 CALL {
   MATCH (c:Country) WHERE c.id = $country
@@ -30,7 +32,8 @@ WHERE ($kind IS NULL OR o.kind = $kind)
   AND ($nation IS NULL OR (size(o.nation) = 1 AND o.nation[0] = $nation))
   AND ($start IS NULL OR r.year * 10 + r.quarter >= $start)
   AND ($end IS NULL OR r.year * 10 + r.quarter <= $end)
-WITH o, sum(r.people) AS people, count(DISTINCT c) AS countries,
+WITH o, sum(CASE WHEN $country IS NULL THEN r.people_once ELSE r.people END) AS people,
+     count(DISTINCT c) AS countries,
      min(r.year * 10 + r.quarter) AS first, max(r.year * 10 + r.quarter) AS last,
      collect(r.sources) AS srcs
 RETURN o.name AS responder, o.id AS id, o.kind AS kind, o.nation AS nation, people, countries,
