@@ -4,8 +4,11 @@
 // param: quarter (int) only referrals in this quarter (1-4)
 // param: limit (int, default 5) how many countries for each nation
 // param: exclude_uk (bool, default false) leave out UK nationals (internal trafficking)
+// param: exploitation (exploitation) only people referred for this exploitation type
+//   (Labour: labour exploitation alone; Labour & Criminal is a type of its own)
 // example: htkg query nation-source-countries -p year=2023 -p quarter=4
 // example: htkg query nation-source-countries -p year=2023 -p exclude_uk=true --format csv
+// example: htkg query nation-source-countries -p exploitation=labour -p year=2023
 // note: The NRM tables do not say where in the UK a referral was made; they say who made
 //   it. A nation's figure is the referrals by the first responders registered for that
 //   nation alone (each body's `nation`: for police forces, from the official geography).
@@ -18,8 +21,9 @@
 //   first responder) that they made, each person counted once. Equal figures share a rank. `quarters` gives the quarters with
 //   referrals from those responders (the bundled source has no police table for
 //   2023 Q3). A dual nationality ("Albanian Greek") counts for each of its countries.
+//   With an exploitation type, shares and rankings count only people referred for it.
 //   It reads REFERRED for the shares and the quarterly totals (REFERRED_QUARTER) for
-//   the rankings.
+//   the rankings (REFERRED for an exploitation type).
 // caveat: A nation's figure counts only first responders registered for that nation
 //   alone, mostly police forces. UK-wide bodies (Home Office units, the NCA, local
 //   authorities, most NGOs), which make most referrals, count only for the United
@@ -30,6 +34,7 @@
 //   -p exclude_uk=true leaves them out.
 MATCH (o:Organisation)-[r:REFERRED]->(:Country)
 WHERE ($year IS NULL OR r.year = $year) AND ($quarter IS NULL OR r.quarter = $quarter)
+  AND ($exploitation IS NULL OR r.exploitation = $exploitation)
 WITH o, r.year * 10 + r.quarter AS yq, r.exploitation AS x, r.nationality AS n,
      max(r.people) AS people
 WITH o, collect(DISTINCT yq) AS yqs, sum(people) AS made
@@ -52,11 +57,22 @@ WITH collect({area: area, groups: groups, people: area_people, yqs: yqs}) AS all
 WITH all_areas, [a IN all_areas WHERE a.area = 'GB'][0].people AS uk_people
 UNWIND all_areas AS a
 WITH a, uk_people, reduce(s = [], g IN a.groups | s + g.ids) AS ids
-MATCH (o:Organisation)-[r:REFERRED_QUARTER]->(c:Country)
-WHERE o.id IN ids
-  AND ($year IS NULL OR r.year = $year) AND ($quarter IS NULL OR r.quarter = $quarter)
-  AND (NOT $exclude_uk OR c.id <> 'country-gb')
-WITH a, uk_people, ids, c, sum(r.people) AS people
+CALL {
+  WITH ids WHERE $exploitation IS NULL
+  MATCH (o:Organisation)-[r:REFERRED_QUARTER]->(c:Country)
+  WHERE o.id IN ids
+    AND ($year IS NULL OR r.year = $year) AND ($quarter IS NULL OR r.quarter = $quarter)
+    AND (NOT $exclude_uk OR c.id <> 'country-gb')
+  RETURN c, r.people AS made
+  UNION ALL
+  WITH ids WHERE $exploitation IS NOT NULL
+  MATCH (o:Organisation)-[r:REFERRED]->(c:Country)
+  WHERE o.id IN ids AND r.exploitation = $exploitation
+    AND ($year IS NULL OR r.year = $year) AND ($quarter IS NULL OR r.quarter = $quarter)
+    AND (NOT $exclude_uk OR c.id <> 'country-gb')
+  RETURN c, r.people AS made
+}
+WITH a, uk_people, ids, c, sum(made) AS people
 ORDER BY people DESC, c.name
 WITH a, uk_people, ids,
      collect({country: c.name, iso2: c.iso2, internal: c.id = 'country-gb', people: people})

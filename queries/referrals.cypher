@@ -4,9 +4,12 @@
 // param: responder (organisation) only referrals by this first responder
 // param: year (int) only this year
 // param: quarter (int) only this quarter (1-4)
+// param: exploitation (exploitation) only people referred for this exploitation type
+//   (Labour: labour exploitation alone; Labour & Criminal is a type of its own)
 // param: limit (int, default 200) most rows to return
 // example: htkg query referrals -p country=Nigerian -p year=2023
 // example: htkg query referrals -p responder="Salvation Army" -p quarter=4 --format csv
+// example: htkg query referrals -p country=Vietnam -p exploitation=labour -p year=2023
 // note: Starts from the country when one is given, else from the responders (both
 //   anchors keep it fast on the full NRM graph).
 //   female and male add up the gender cells the tables publish within each age band
@@ -26,6 +29,7 @@ WITH o, r, c
 WHERE ($responder IS NULL OR o.id = $responder)
   AND ($year IS NULL OR r.year = $year)
   AND ($quarter IS NULL OR r.quarter = $quarter)
+  AND ($exploitation IS NULL OR r.exploitation = $exploitation)
 RETURN r.year AS year, r.quarter AS quarter, o.name AS responder, c.name AS country,
        r.nationality AS nationality, r.exploitation AS exploitation, r.people AS people,
        r.adult AS adult, r.child AS child, r.age_unknown AS age_unknown,

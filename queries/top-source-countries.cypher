@@ -5,12 +5,15 @@
 // param: kind (kind) only first responders of this kind (ngo, local_authority, police_force...)
 // param: nation (nation) only first responders registered for that nation alone (see the caveat)
 // param: exclude_uk (bool, default false) leave out UK nationals (internal trafficking)
+// param: exploitation (exploitation) only people referred for this exploitation type
+//   (Labour: labour exploitation alone; Labour & Criminal is a type of its own)
 // param: start (quarter) only referrals from this quarter on (YYYYQn)
 // param: end (quarter) only referrals up to this quarter (YYYYQn)
 // param: limit (int, default 10) how many countries
 // example: htkg query top-source-countries -p year=2023 -p quarter=4
 // example: htkg query top-source-countries -p nation=Scotland -p exclude_uk=true
 // example: htkg query top-source-countries -p start=2022Q3 -p end=2023Q2
+// example: htkg query top-source-countries -p exploitation=labour -p year=2023
 // note: The NRM tables do not say where in the UK a referral was made; they say who made
 //   it. With a nation, only referrals by first responders registered for that nation
 //   alone count, as in nation-source-countries (which sets the nations side by side and
@@ -22,25 +25,38 @@
 //   (by kind where more than five of a kind referred: "12 police forces"). A dual nationality
 //   ("Albanian Greek") counts for each of its countries; `nationalities` shows the forms
 //   as published. It reads the quarterly totals (REFERRED_QUARTER) that htkg derives
-//   from REFERRED.
+//   from REFERRED, and REFERRED itself for an exploitation type.
 // caveat: With -p nation, only first responders registered for that nation alone count,
 //   mostly police forces: a partial view, not the nation's total, since UK-wide bodies
 //   (Home Office units, the NCA, local authorities, most NGOs) make most referrals
 //   (nation-source-countries gives each nation's share). British Transport Police, of
 //   three nations, counts in none of them. UK nationals are internal trafficking
 //   (internal_trafficking true); -p exclude_uk=true leaves them out.
-MATCH (o:Organisation)
-WHERE ($kind IS NULL OR o.kind = $kind)
-  AND ($nation IS NULL OR (size(o.nation) = 1 AND o.nation[0] = $nation))
-WITH o
-MATCH (o)-[r:REFERRED_QUARTER]->(c:Country)
-WHERE ($year IS NULL OR r.year = $year)
-  AND ($quarter IS NULL OR r.quarter = $quarter)
-  AND ($start IS NULL OR r.year * 10 + r.quarter >= $start)
-  AND ($end IS NULL OR r.year * 10 + r.quarter <= $end)
-  AND (NOT $exclude_uk OR c.id <> 'country-gb')
-WITH c, o, sum(r.people) AS made, collect(r.nationalities) AS forms,
-     min(r.year * 10 + r.quarter) AS first, max(r.year * 10 + r.quarter) AS last
+CALL {
+  MATCH (o:Organisation)
+  WHERE $exploitation IS NULL AND ($kind IS NULL OR o.kind = $kind)
+    AND ($nation IS NULL OR (size(o.nation) = 1 AND o.nation[0] = $nation))
+  WITH o
+  MATCH (o)-[r:REFERRED_QUARTER]->(c:Country)
+  WHERE ($year IS NULL OR r.year = $year) AND ($quarter IS NULL OR r.quarter = $quarter)
+    AND ($start IS NULL OR r.year * 10 + r.quarter >= $start)
+    AND ($end IS NULL OR r.year * 10 + r.quarter <= $end)
+    AND (NOT $exclude_uk OR c.id <> 'country-gb')
+  RETURN o, c, r.year * 10 + r.quarter AS yq, r.people AS people, r.nationalities AS forms
+  UNION ALL
+  MATCH (o:Organisation)
+  WHERE $exploitation IS NOT NULL AND ($kind IS NULL OR o.kind = $kind)
+    AND ($nation IS NULL OR (size(o.nation) = 1 AND o.nation[0] = $nation))
+  WITH o
+  MATCH (o)-[r:REFERRED]->(c:Country)
+  WHERE r.exploitation = $exploitation
+    AND ($year IS NULL OR r.year = $year) AND ($quarter IS NULL OR r.quarter = $quarter)
+    AND ($start IS NULL OR r.year * 10 + r.quarter >= $start)
+    AND ($end IS NULL OR r.year * 10 + r.quarter <= $end)
+    AND (NOT $exclude_uk OR c.id <> 'country-gb')
+  RETURN o, c, r.year * 10 + r.quarter AS yq, r.people AS people, [r.nationality] AS forms
+}
+WITH c, o, sum(people) AS made, collect(forms) AS forms, min(yq) AS first, max(yq) AS last
 ORDER BY made DESC, o.name
 WITH c, o.kind AS kind, collect(o.name) AS names, sum(made) AS made,
      reduce(f = [], l IN collect(forms) | f + l) AS forms, min(first) AS first,
