@@ -45,18 +45,32 @@ WITH o, yqs, made,
 UNWIND areas AS area
 WITH area, o, yqs, made
 ORDER BY made DESC, o.name
-WITH area, o.kind AS kind, collect(o.id) AS ids, collect(o.name) AS names,
+WITH area, o.kind AS kind, collect(o.id) AS ids, collect({name: o.name, made: made}) AS bodies,
      collect(yqs) AS kind_yqs, sum(made) AS made
-ORDER BY made DESC, kind
-WITH area, collect({kind: kind, ids: ids, names: names, made: made}) AS groups,
+WITH area, kind, ids, kind_yqs, made,
+     CASE WHEN size(bodies) > 5
+          THEN [{name: toString(size(bodies)) + ' ' +
+                       CASE kind WHEN 'police_force' THEN 'police forces'
+                                 WHEN 'ngo' THEN 'NGOs'
+                                 WHEN 'agency' THEN 'agencies'
+                                 ELSE replace(kind, '_', ' ') + ' bodies' END,
+                 made: made}]
+          ELSE bodies END AS entries
+WITH area, reduce(s = [], l IN collect(ids) | s + l) AS ids,
+     reduce(s = [], l IN collect(entries) | s + l) AS entries,
      reduce(s = [], l IN collect(kind_yqs) | s + reduce(t = [], m IN l | t + m)) AS all_yqs,
      sum(made) AS area_people
-WITH area, groups, area_people,
+WITH area, ids, area_people,
+     [e IN reduce(s = [], e IN entries |
+                  [x IN s WHERE x.made > e.made OR (x.made = e.made AND x.name <= e.name)]
+                  + [e] +
+                  [x IN s WHERE x.made < e.made OR (x.made = e.made AND x.name > e.name)])
+      | e.name] AS rests,
      reduce(s = [], v IN all_yqs | CASE WHEN v IN s THEN s ELSE s + v END) AS yqs
-WITH collect({area: area, groups: groups, people: area_people, yqs: yqs}) AS all_areas
+WITH collect({area: area, ids: ids, rests: rests, people: area_people, yqs: yqs}) AS all_areas
 WITH all_areas, [a IN all_areas WHERE a.area = 'GB'][0].people AS uk_people
 UNWIND all_areas AS a
-WITH a, uk_people, reduce(s = [], g IN a.groups | s + g.ids) AS ids
+WITH a, uk_people, a.ids AS ids
 CALL {
   WITH ids WHERE $exploitation IS NULL
   MATCH (o:Organisation)-[r:REFERRED_QUARTER]->(c:Country)
@@ -95,15 +109,7 @@ RETURN CASE WHEN size(nations) = 1 THEN nations[0]
        rank, row.country AS country, row.people AS people,
        row.internal AS internal_trafficking,
        CASE WHEN a.area = 'GB' THEN ['every first responder (' + toString(size(ids)) + ')']
-            ELSE reduce(s = [], g IN a.groups |
-                        s + CASE WHEN size(g.names) > 5
-                                 THEN [toString(size(g.names)) + ' ' +
-                                       CASE g.kind WHEN 'police_force' THEN 'police forces'
-                                                   WHEN 'ngo' THEN 'NGOs'
-                                                   WHEN 'agency' THEN 'agencies'
-                                                   ELSE replace(g.kind, '_', ' ') + ' bodies'
-                                       END]
-                                 ELSE g.names END) END AS rests_on,
+            ELSE a.rests END AS rests_on,
        round(1000.0 * a.people / uk_people) / 10.0 AS uk_share_percent,
        CASE WHEN first = last THEN toString(first / 10) + 'Q' + toString(first % 10)
             ELSE toString(first / 10) + 'Q' + toString(first % 10) + '-' +

@@ -10,8 +10,9 @@
 // example: htkg query referrals -p country=Nigerian -p year=2023
 // example: htkg query referrals -p responder="Salvation Army" -p quarter=4 --format csv
 // example: htkg query referrals -p country=Vietnam -p exploitation=labour -p year=2023
-// note: Starts from the country when one is given, else from the responders (both
-//   anchors keep it fast on the full NRM graph).
+// note: Rows run by quarter, the largest figures of each quarter first. Starts from the
+//   country when one is given, else from the responders (both anchors keep it fast on
+//   the full NRM graph).
 //   female and male add up the gender cells the tables publish within each age band
 //   when no total by gender is published.
 CALL {
@@ -42,5 +43,5 @@ RETURN r.year AS year, r.quarter AS quarter, o.name AS responder, c.name AS coun
                              ELSE coalesce(r.adult_male, 0) + coalesce(r.child_male, 0)
                                   + coalesce(r.age_unknown_male, 0) END) AS male,
        r.sources AS sources
-ORDER BY year, quarter, responder, country, exploitation, nationality
+ORDER BY year, quarter, people DESC, responder, country, exploitation, nationality
 LIMIT $limit

@@ -22,7 +22,8 @@
 //   and Belfast and Lisburn Women's Aid for Northern Ireland where they referred.
 //   A body of several nations (British Transport Police) counts for none of them.
 //   `rests_on` lists the first responders a row's figure rests on, most people first
-//   (by kind where more than five of a kind referred: "12 police forces"). A dual nationality
+//   (by kind where more than five of a kind referred: "12 police forces", placed by the
+//   people they referred together). A dual nationality
 //   ("Albanian Greek") counts for each of its countries; `nationalities` shows the forms
 //   as published. It reads the quarterly totals (REFERRED_QUARTER) that htkg derives
 //   from REFERRED, and REFERRED itself for an exploitation type.
@@ -58,23 +59,29 @@ CALL {
 }
 WITH c, o, sum(people) AS made, collect(forms) AS forms, min(yq) AS first, max(yq) AS last
 ORDER BY made DESC, o.name
-WITH c, o.kind AS kind, collect(o.name) AS names, sum(made) AS made,
+WITH c, o.kind AS kind, collect({name: o.name, made: made}) AS bodies, sum(made) AS made,
      reduce(f = [], l IN collect(forms) | f + l) AS forms, min(first) AS first,
      max(last) AS last
-ORDER BY made DESC, kind
-WITH c, collect({kind: kind, names: names}) AS groups, sum(made) AS people,
+WITH c, kind, made, forms, first, last, size(bodies) AS n,
+     CASE WHEN size(bodies) > 5
+          THEN [{name: toString(size(bodies)) + ' ' +
+                       CASE kind WHEN 'police_force' THEN 'police forces'
+                                      WHEN 'ngo' THEN 'NGOs'
+                                      WHEN 'agency' THEN 'agencies'
+                                      ELSE replace(kind, '_', ' ') + ' bodies' END,
+                 made: made}]
+          ELSE bodies END AS entries
+WITH c, sum(made) AS people, sum(n) AS responders,
+     reduce(s = [], l IN collect(entries) | s + l) AS entries,
      reduce(f = [], l IN collect(forms) | f + l) AS forms, min(first) AS first,
      max(last) AS last
 RETURN c.name AS country, c.iso2 AS iso2, people, c.id = 'country-gb' AS internal_trafficking,
-       reduce(n = 0, g IN groups | n + size(g.names)) AS responders,
-       reduce(s = [], g IN groups |
-              s + CASE WHEN size(g.names) > 5
-                       THEN [toString(size(g.names)) + ' ' +
-                             CASE g.kind WHEN 'police_force' THEN 'police forces'
-                                         WHEN 'ngo' THEN 'NGOs'
-                                         WHEN 'agency' THEN 'agencies'
-                                         ELSE replace(g.kind, '_', ' ') + ' bodies' END]
-                       ELSE g.names END) AS rests_on,
+       responders,
+       [e IN reduce(s = [], e IN entries |
+                    [x IN s WHERE x.made > e.made OR (x.made = e.made AND x.name <= e.name)]
+                    + [e] +
+                    [x IN s WHERE x.made < e.made OR (x.made = e.made AND x.name > e.name)])
+        | e.name] AS rests_on,
        reduce(seen = [], l IN forms | seen + [n IN l WHERE NOT n IN seen]) AS nationalities,
        toString(first / 10) + 'Q' + toString(first % 10) + '-' +
          toString(last / 10) + 'Q' + toString(last % 10) AS quarters
