@@ -14,13 +14,40 @@ from htkg.output import json_text, render
 
 def _show(columns: list[str], rows: list[dict], fmt: str, caveat: str = "") -> None:
     """Rows in the format asked for, with the query's caveat: a line above a table,
-    a ``caveat`` field on each row of JSON and CSV."""
+    a ``caveat`` field on each row of JSON and CSV. Above a table of figures with a
+    ``left_out`` column, a line says how many published people they leave out."""
     from htkg.queries import with_caveat  # deferred: keeps start-up fast
     if caveat and fmt == "table":
         emit(f"Caveat: {caveat}")
     elif caveat:
         columns, rows = with_caveat(columns, rows, caveat)
+    if fmt == "table" and "left_out" in columns and rows:
+        emit(left_out_line(rows))
     emit(render(columns, rows, fmt))
+
+
+def left_out_line(rows: list[dict]) -> str:
+    """How many people the published tables count for these rows that no relationship
+    holds, and why (the rows' ``left_out`` and ``left_out_why``).
+
+    >>> left_out_line([{"left_out": 2, "left_out_why": ["2 of a nationality published as "
+    ...                 "Unknown"]}, {"left_out": 0, "left_out_why": []}])
+    'Left out: the published tables count 2 more people for these rows, in no relationship of the graph: 2 of a nationality published as Unknown (left_out on each row; htkg query unattributed lists them).'
+    >>> left_out_line([{"left_out": 0, "left_out_why": []}])
+    'Left out: none; every person the published tables count for these rows is in them.'
+    """
+    total = sum(r.get("left_out") or 0 for r in rows)
+    if not total:
+        return "Left out: none; every person the published tables count for these rows is in them."
+    why: dict[str, int] = {}
+    for r in rows:
+        for text in r.get("left_out_why") or []:
+            number, _, words = text.partition(" ")
+            why[words] = why.get(words, 0) + int(number) if number.isdigit() else 0
+    reasons = "; ".join(f"{n} {words}" for words, n in why.items())
+    return (f"Left out: the published tables count {total} more "
+            f"{'person' if total == 1 else 'people'} for these rows, in no relationship of "
+            f"the graph: {reasons} (left_out on each row; htkg query unattributed lists them).")
 
 
 @click.command("queries")

@@ -10,7 +10,9 @@
 //   total people over every loaded quarter, and the latest quarter with its count; their
 //   sources are the NRM files (line-level rows: the referrals query). With an exploitation
 //   type, the referral rows count only people referred for it (read from REFERRED), and
-//   a body that referred none for it has no referral row.
+//   a body that referred none for it has no referral row. People of the country under
+//   first responders htkg could not resolve are in no row: htkg query unattributed
+//   -p country=... lists them (top-source-countries gives them as left_out).
 //   A mention row means the body is named in the same agenda item as the country.
 //   status says whether the body still exists, and if not what succeeded it; a current body
 //   also lists, as inherited, the countries a body it succeeded worked in.

@@ -23,7 +23,11 @@
 //   2023 Q3). A dual nationality ("Albanian Greek") counts for each of its countries.
 //   With an exploitation type, shares and rankings count only people referred for it.
 //   It reads REFERRED for the shares and the quarterly totals (REFERRED_QUARTER) for
-//   the rankings (REFERRED for an exploitation type).
+//   the rankings (REFERRED for an exploitation type). left_out is how many more people of
+//   the row's nationality the published tables count that no relationship holds, and
+//   left_out_why says why: for the United Kingdom, people under first responders htkg
+//   could not resolve (people + left_out is the published figure); a nation's rows leave
+//   out none of its own responders' people, though such a responder might be one of them.
 // caveat: A nation's figure counts only first responders registered for that nation
 //   alone, mostly police forces. UK-wide bodies (Home Office units, the NCA, local
 //   authorities, most NGOs), which make most referrals, count only for the United
@@ -31,7 +35,8 @@
 //   uk_share_percent says how much of the UK's referrals in the period its responders
 //   made. British Transport Police (England, Scotland and Wales) counts once, in a row
 //   of its own. UK nationals are internal trafficking (internal_trafficking true);
-//   -p exclude_uk=true leaves them out.
+//   -p exclude_uk=true leaves them out. People whose nationality the tables publish as
+//   Unknown are in no row (htkg query unattributed lists them).
 MATCH (o:Organisation)-[r:REFERRED]->(:Country)
 WHERE ($year IS NULL OR r.year = $year) AND ($quarter IS NULL OR r.quarter = $quarter)
   AND ($exploitation IS NULL OR r.exploitation = $exploitation)
@@ -89,12 +94,24 @@ CALL {
 WITH a, uk_people, ids, c, sum(made) AS people
 ORDER BY people DESC, c.name
 WITH a, uk_people, ids,
-     collect({country: c.name, iso2: c.iso2, internal: c.id = 'country-gb', people: people})
-       AS ranked
+     collect({country: c.name, id: c.id, iso2: c.iso2, internal: c.id = 'country-gb',
+              people: people}) AS ranked
 UNWIND range(0, size(ranked) - 1) AS i
 WITH a, uk_people, ids, ranked, ranked[i] AS row, i
 WHERE i < $limit
-WITH a, uk_people, ids, row, 1 + size([x IN ranked WHERE x.people > row.people]) AS rank,
+CALL {
+  WITH a, row
+  OPTIONAL MATCH (u:Unattributed)
+  WHERE a.area = 'GB' AND row.id IN coalesce(u.countries, [])
+    AND ($exploitation IS NULL OR u.exploitation = $exploitation)
+    AND ($year IS NULL OR u.year = $year) AND ($quarter IS NULL OR u.quarter = $quarter)
+  RETURN sum(coalesce(u.people, 0)) AS left_out,
+         collect(CASE WHEN u IS NULL THEN null ELSE {reason: u.reason, people: u.people,
+          what: CASE u.reason WHEN 'responder_unresolved' THEN u.responder
+                              ELSE u.nationality END} END) AS whys
+}
+WITH a, uk_people, ids, row, left_out, whys,
+     1 + size([x IN ranked WHERE x.people > row.people]) AS rank,
      reduce(lo = 99999, v IN a.yqs | CASE WHEN v < lo THEN v ELSE lo END) AS first,
      reduce(hi = 0, v IN a.yqs | CASE WHEN v > hi THEN v ELSE hi END) AS last,
      [c IN split(a.area, ',') | CASE c WHEN 'GB' THEN 'United Kingdom'
@@ -115,7 +132,19 @@ RETURN CASE WHEN size(nations) = 1 THEN nations[0]
             ELSE toString(first / 10) + 'Q' + toString(first % 10) + '-' +
                  toString(last / 10) + 'Q' + toString(last % 10) END +
          ' (' + toString(size(a.yqs)) + ' quarter' +
-         CASE WHEN size(a.yqs) = 1 THEN '' ELSE 's' END + ')' AS quarters
+         CASE WHEN size(a.yqs) = 1 THEN '' ELSE 's' END + ')' AS quarters,
+       left_out,
+       [r IN ['nationality_unknown', 'nationality_unresolved', 'responder_unresolved']
+        WHERE any(w IN whys WHERE w.reason = r) |
+        toString(reduce(n = 0, w IN whys | n + CASE WHEN w.reason = r THEN w.people
+                                                         ELSE 0 END)) +
+        CASE r WHEN 'nationality_unknown' THEN ' of a nationality published as '
+               WHEN 'nationality_unresolved' THEN ' of a nationality htkg could not resolve: '
+               ELSE ' under a first responder htkg could not resolve: ' END +
+        reduce(t = '', v IN reduce(s = [], w IN whys |
+                                   CASE WHEN w.reason = r AND NOT w.what IN s
+                                        THEN s + w.what ELSE s END) |
+               t + CASE WHEN t = '' THEN '' ELSE ', ' END + v)] AS left_out_why
 ORDER BY CASE a.area WHEN 'GB' THEN 0 WHEN 'GB-ENG' THEN 1 WHEN 'GB-SCT' THEN 2
                      WHEN 'GB-WLS' THEN 3 WHEN 'GB-NIR' THEN 4 ELSE 5 END, a.area, rank,
          people DESC, country

@@ -14,7 +14,9 @@
 //   country when one is given, else from the responders (both anchors keep it fast on
 //   the full NRM graph).
 //   female and male add up the gender cells the tables publish within each age band
-//   when no total by gender is published.
+//   when no total by gender is published. The published cells that no relationship
+//   holds (a nationality published as Unknown, names htkg could not resolve) are listed
+//   by htkg query unattributed.
 CALL {
   MATCH (c:Country) WHERE c.id = $country
   WITH c

@@ -26,13 +26,19 @@
 //   people they referred together). A dual nationality
 //   ("Albanian Greek") counts for each of its countries; `nationalities` shows the forms
 //   as published. It reads the quarterly totals (REFERRED_QUARTER) that htkg derives
-//   from REFERRED, and REFERRED itself for an exploitation type.
+//   from REFERRED, and REFERRED itself for an exploitation type. left_out is how many more
+//   people of the row's nationality the published tables count that no relationship
+//   holds (under a first responder htkg could not resolve; none with a kind or nation
+//   filter, since such a responder's kind and nation are not known), and left_out_why
+//   says why: people + left_out is the published figure.
 // caveat: With -p nation, only first responders registered for that nation alone count,
 //   mostly police forces: a partial view, not the nation's total, since UK-wide bodies
 //   (Home Office units, the NCA, local authorities, most NGOs) make most referrals
 //   (nation-source-countries gives each nation's share). British Transport Police, of
 //   three nations, counts in none of them. UK nationals are internal trafficking
-//   (internal_trafficking true); -p exclude_uk=true leaves them out.
+//   (internal_trafficking true); -p exclude_uk=true leaves them out. People whose
+//   nationality the tables publish as Unknown are in no row (htkg query unattributed
+//   lists them); left_out gives what each row leaves out.
 CALL {
   MATCH (o:Organisation)
   WHERE $exploitation IS NULL AND ($kind IS NULL OR o.kind = $kind)
@@ -75,6 +81,22 @@ WITH c, sum(made) AS people, sum(n) AS responders,
      reduce(s = [], l IN collect(entries) | s + l) AS entries,
      reduce(f = [], l IN collect(forms) | f + l) AS forms, min(first) AS first,
      max(last) AS last
+WITH c, people, responders, entries, forms, first, last
+ORDER BY people DESC, c.name
+LIMIT $limit
+CALL {
+  WITH c
+  OPTIONAL MATCH (u:Unattributed)
+  WHERE $kind IS NULL AND $nation IS NULL AND c.id IN coalesce(u.countries, [])
+    AND ($exploitation IS NULL OR u.exploitation = $exploitation)
+    AND ($year IS NULL OR u.year = $year) AND ($quarter IS NULL OR u.quarter = $quarter)
+    AND ($start IS NULL OR u.year * 10 + u.quarter >= $start)
+    AND ($end IS NULL OR u.year * 10 + u.quarter <= $end)
+  RETURN sum(coalesce(u.people, 0)) AS left_out,
+         collect(CASE WHEN u IS NULL THEN null ELSE {reason: u.reason, people: u.people,
+          what: CASE u.reason WHEN 'responder_unresolved' THEN u.responder
+                              ELSE u.nationality END} END) AS whys
+}
 RETURN c.name AS country, c.iso2 AS iso2, people, c.id = 'country-gb' AS internal_trafficking,
        responders,
        [e IN reduce(s = [], e IN entries |
@@ -84,6 +106,17 @@ RETURN c.name AS country, c.iso2 AS iso2, people, c.id = 'country-gb' AS interna
         | e.name] AS rests_on,
        reduce(seen = [], l IN forms | seen + [n IN l WHERE NOT n IN seen]) AS nationalities,
        toString(first / 10) + 'Q' + toString(first % 10) + '-' +
-         toString(last / 10) + 'Q' + toString(last % 10) AS quarters
+         toString(last / 10) + 'Q' + toString(last % 10) AS quarters,
+       left_out,
+       [r IN ['nationality_unknown', 'nationality_unresolved', 'responder_unresolved']
+        WHERE any(w IN whys WHERE w.reason = r) |
+        toString(reduce(n = 0, w IN whys | n + CASE WHEN w.reason = r THEN w.people
+                                                         ELSE 0 END)) +
+        CASE r WHEN 'nationality_unknown' THEN ' of a nationality published as '
+               WHEN 'nationality_unresolved' THEN ' of a nationality htkg could not resolve: '
+               ELSE ' under a first responder htkg could not resolve: ' END +
+        reduce(t = '', v IN reduce(s = [], w IN whys |
+                                   CASE WHEN w.reason = r AND NOT w.what IN s
+                                        THEN s + w.what ELSE s END) |
+               t + CASE WHEN t = '' THEN '' ELSE ', ' END + v)] AS left_out_why
 ORDER BY people DESC, country
-LIMIT $limit

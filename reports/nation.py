@@ -89,6 +89,8 @@ def nation_report(store: Any, name: str, *, start: Any = None, end: Any = None,
         f"This is a partial view: the NRM tables do not say where in the UK a referral was "
         f"made, so referrals by UK-wide bodies are in no nation's figures (see the caveat in "
         f"section 1).",
+        figures.left_out_sentence(responders, f"referred by these first responders over "
+                                              f"{ctx.period_words}"),
     ]
     report.caveats = ctx.caveats()
     report.sources.sort(key=lambda source: int(source.ref[1:]))

@@ -15,7 +15,7 @@ from htkg.queries import load_catalogue
 
 #: The saved queries whose rows carry a number of people, and how their rows are ordered.
 RANKINGS = {"top-source-countries", "nation-source-countries", "responders", "country-links",
-            "exploitation-types", "referrals"}
+            "exploitation-types", "referrals", "unattributed"}
 TIME_SERIES = {"referrals-by-quarter"}      # by quarter: a trend, not a ranking
 KIND_WORDS = {"police forces": "police_force", "NGOs": "ngo", "agencies": "agency"}
 
@@ -111,3 +111,7 @@ def test_exploitation_types_and_referrals_run_largest_first(default_build):
         assert descending([r["people"] for r in rows if (r["year"], r["quarter"]) == q]), q
     assert [(r["year"], r["quarter"]) for r in rows] == sorted(
         (r["year"], r["quarter"]) for r in rows)
+    left = query(db, "unattributed", limit=10_000)
+    assert len({(r["year"], r["quarter"]) for r in left}) == 7
+    for q in quarters:
+        assert descending([r["people"] for r in left if (r["year"], r["quarter"]) == q]), q
