@@ -13,17 +13,25 @@ from htkg.output import json_text, render
 
 
 def _show(columns: list[str], rows: list[dict], fmt: str, caveat: str = "") -> None:
-    """Rows in the format asked for, with the query's caveat: a line above a table,
-    a ``caveat`` field on each row of JSON and CSV. Above a table of figures with a
-    ``left_out`` column, a line says how many published people they leave out."""
+    emit(shown(columns, rows, fmt, caveat))
+
+
+def shown(columns: list[str], rows: list[dict], fmt: str, caveat: str = "",
+          width: int | None = None) -> str:
+    """Rows in the format asked for, as ``htkg query`` prints them, with the query's
+    caveat: a line above a table, a ``caveat`` field on each row of JSON and CSV. Above a
+    table of figures with a ``left_out`` column, a line says how many published people
+    they leave out. ``width``: a table's width in characters (default 120)."""
     from htkg.queries import with_caveat  # deferred: keeps start-up fast
+    lines = []
     if caveat and fmt == "table":
-        emit(f"Caveat: {caveat}")
+        lines.append(f"Caveat: {caveat}")
     elif caveat:
         columns, rows = with_caveat(columns, rows, caveat)
     if fmt == "table" and "left_out" in columns and rows:
-        emit(left_out_line(rows))
-    emit(render(columns, rows, fmt))
+        lines.append(left_out_line(rows))
+    lines.append(render(columns, rows, fmt, width=width))
+    return "\n".join(lines)
 
 
 def left_out_line(rows: list[dict]) -> str:
