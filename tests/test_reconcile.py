@@ -196,3 +196,21 @@ def test_a_nation_reports_summary_says_what_it_leaves_out(reports):
             "over 2022 Q4 to 2023 Q4 whom no figure here includes: 2 of a nationality "
             "published as Unknown. With them, the figures are the published ones.") in r.summary
     assert r.table("quarters").total["left_out"] == 2
+
+
+def test_maps_leave_the_left_out_cells_out_and_say_so(report_store):
+    """They are figures kept to reconcile totals, linked to nothing: the overview by kind
+    and the map of everything do not draw them, and say where to find them."""
+    from htkg.maps.kinds import read_summary
+    from htkg.selection import overview
+    with open_store(report_store) as store:
+        summary = read_summary(store)
+        everything = overview(store, [], [])
+        only = overview(store, ["Unattributed"], [])
+    note = ("4 published NRM cells whose people are in no relationship (a nationality "
+            "published as Unknown, a name htkg could not resolve) are not drawn: htkg query "
+            "unattributed lists them.")
+    assert note in summary.notes and "kind:Unattributed" not in summary.g
+    assert note in everything.notes
+    assert not [e for e in everything.nodes.values() if e.label == "Unattributed"]
+    assert len(only.nodes) == 4       # asked for by label, they are drawn
