@@ -80,8 +80,9 @@ def dense_fixture(seed: int = 3):
     of links among the bodies."""
     from htkg.maps.subgraph import MapGraph, _add_node, add_edge_rows
     rng = random.Random(seed)
+    # Entries that extend a GOV.UK body carry no name of their own: leave them out.
     bodies = [e for f in ("police_forces.yaml", "organisations.yaml")
-              for e in read_yaml(REGISTRY / f) or [] if isinstance(e, dict)]
+              for e in read_yaml(REGISTRY / f) or [] if isinstance(e, dict) and "name" in e]
     bodies = sorted(bodies, key=lambda e: e["id"])[:130]
     import networkx as nx
     g = nx.MultiDiGraph()
