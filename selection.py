@@ -37,6 +37,12 @@ from htkg.schema.model import load_schema
 
 MAX_NODES = 5000
 SUMMED = "REFERRED"  # what the quarterly totals (SUMMARY) sum
+#: Published NRM cells whose people no relationship holds: figures kept to reconcile
+#: totals, linked to nothing, so an overview leaves them out and says so.
+UNATTRIBUTED = "Unattributed"
+UNATTRIBUTED_NOTE = ("{n:,} published NRM cells whose people are in no relationship (a "
+                     "nationality published as Unknown, a name htkg could not resolve) are "
+                     "not drawn: htkg query unattributed lists them.")
 
 _NODE = "labels(n) AS labels, properties(n) AS props"
 # A row per two ends and type lists each relationship: fewer rows to decode.
@@ -212,6 +218,11 @@ def overview(store, labels: list[str], kinds: list[str]) -> Selection:
             notes.append(f"the official geography is left out: {areas} areas and "
                          f"{len(geography) - areas} councils (map them with --label Area or "
                          f"--kind local_authority)")
+        left_out = [n for n, e in nodes.items() if e.label == UNATTRIBUTED]
+        if left_out:
+            for n in left_out:
+                del nodes[n]
+            notes.append(UNATTRIBUTED_NOTE.format(n=len(left_out)))
         linked = {r.a for r in rels} | {r.b for r in rels}
         alone = [n for n, e in nodes.items() if e.label == "Country" and n not in linked]
         if alone:

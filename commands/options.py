@@ -96,7 +96,7 @@ def text_params(pairs: tuple[str, ...]) -> dict[str, str]:
 def parse_params(pairs: tuple[str, ...]) -> dict:
     """``-p NAME=VALUE`` pairs to a dict, reading VALUE as JSON where it parses
     (a value no database holds is refused, naming the parameter)."""
-    from htkg.queries.params import read_json_value  # deferred: keeps start-up fast
+    from htkg.queries.values import read_json_value  # deferred: keeps start-up fast
     return {name: read_json_value(name, value) for name, value in text_params(pairs).items()}
 
 

@@ -24,7 +24,7 @@ from htkg.maps.style import category, category_text
 from htkg.maps.words import plural
 from htkg.maps.subgraph import Figures, MapGraph, _file_of, build_date
 from htkg.schema.model import load_schema
-from htkg.selection import SUMMED
+from htkg.selection import SUMMED, UNATTRIBUTED, UNATTRIBUTED_NOTE
 
 _ENTITIES = ("MATCH (n) OPTIONAL MATCH (n)--(m) RETURN labels(n) AS labels, n.kind AS kind, "
              "n.id AS id, n.name AS name, count(DISTINCT m) AS degree")
@@ -64,10 +64,14 @@ def kind_name(cat: str) -> str:
 def read_summary(store, title: str | None = None) -> MapGraph:
     """The overview of the store: one node per kind, one edge per kind of link."""
     entities: dict[str, tuple[str, str, int]] = {}        # id -> (category, name, degree)
+    unattributed = 0      # published NRM cells in no relationship: figures, not bodies
     for row in store.read(_ENTITIES).rows:
         if row["id"] is None:
             continue
         label = _label(row["labels"] or [])
+        if label == UNATTRIBUTED:
+            unattributed += 1
+            continue
         props = {"kind": row["kind"]} if row["kind"] else {}
         entities[row["id"]] = (category(label, props), str(row["name"] or row["id"]),
                                int(row["degree"] or 0))
@@ -144,6 +148,8 @@ def read_summary(store, title: str | None = None) -> MapGraph:
     if lone["Country"]:
         notes.append(f"{lone['Country']:,} countries with no link to anything here are not "
                      f"counted (htkg map --label Country shows them).")
+    if unattributed:
+        notes.append(UNATTRIBUTED_NOTE.format(n=unattributed))
     degree = {v: len((set(g.successors(v)) | set(g.predecessors(v))) - {v}) for v in g}
     figures = Figures({label_of[c]: float(n) for c, n in count.items()},
                       "how many of each kind", degree)

@@ -1,25 +1,35 @@
 // name: country-links
 // description: Every UK body connected to a source country, and how (minutes 6.1-6.5)
 // param: country (country, required) the country: name, ISO code or demonym
+// param: exploitation (exploitation) referral rows count only people referred for this
+//   exploitation type (the other rows are unchanged)
 // example: htkg query country-links -p country=Nigeria
 // example: htkg query country-links -p country=AL --format json
+// example: htkg query country-links -p country=Vietnam -p exploitation=labour
 // note: Referral rows come first, the bodies that referred most people first; each gives
 //   total people over every loaded quarter, and the latest quarter with its count; their
-//   sources are the NRM files (line-level rows: the referrals query).
+//   sources are the NRM files (line-level rows: the referrals query). With an exploitation
+//   type, the referral rows count only people referred for it (read from REFERRED), and
+//   a body that referred none for it has no referral row. People of the country under
+//   first responders htkg could not resolve are in no row: htkg query unattributed
+//   -p country=... lists them (top-source-countries gives them as left_out).
 //   A mention row means the body is named in the same agenda item as the country.
 //   status says whether the body still exists, and if not what succeeded it; a current body
 //   also lists, as inherited, the countries a body it succeeded worked in.
 CALL {
-  MATCH (c:Country {id: $country})<-[r:REFERRED_QUARTER]-(o:Organisation)
-  WITH o, r.year AS year, r.quarter AS quarter, r.people AS people,
-       [r.sources] AS srcs
+  MATCH (c:Country {id: $country})<-[r:REFERRED_QUARTER|REFERRED]-(o:Organisation)
+  WHERE ($exploitation IS NULL AND type(r) = 'REFERRED_QUARTER')
+     OR (type(r) = 'REFERRED' AND r.exploitation = $exploitation)
+  WITH o, r.year AS year, r.quarter AS quarter, sum(r.people) AS people,
+       collect(r.sources) AS srcs
   ORDER BY year DESC, quarter DESC
   WITH o, collect({year: year, quarter: quarter, people: people}) AS periods,
        sum(people) AS total, collect(srcs) AS srcs
   WITH o, periods, total,
        reduce(acc = [], s IN reduce(flat = [], l IN srcs |
                                     flat + reduce(f = [], x IN l | f + x)) |
-              CASE WHEN split(s, ' (')[0] IN acc THEN acc ELSE acc + split(s, ' (')[0] END)
+              CASE WHEN split(split(s, ' (')[0], ':')[0] IN acc THEN acc
+                   ELSE acc + split(split(s, ' (')[0], ':')[0] END)
          AS files
   RETURN o, 'referred people to the NRM' AS connection,
          toString(periods[-1].year) + 'Q' + toString(periods[-1].quarter) + ' to ' +

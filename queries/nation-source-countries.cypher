@@ -4,8 +4,11 @@
 // param: quarter (int) only referrals in this quarter (1-4)
 // param: limit (int, default 5) how many countries for each nation
 // param: exclude_uk (bool, default false) leave out UK nationals (internal trafficking)
+// param: exploitation (exploitation) only people referred for this exploitation type
+//   (Labour: labour exploitation alone; Labour & Criminal is a type of its own)
 // example: htkg query nation-source-countries -p year=2023 -p quarter=4
 // example: htkg query nation-source-countries -p year=2023 -p exclude_uk=true --format csv
+// example: htkg query nation-source-countries -p exploitation=labour -p year=2023
 // note: The NRM tables do not say where in the UK a referral was made; they say who made
 //   it. A nation's figure is the referrals by the first responders registered for that
 //   nation alone (each body's `nation`: for police forces, from the official geography).
@@ -18,8 +21,13 @@
 //   first responder) that they made, each person counted once. Equal figures share a rank. `quarters` gives the quarters with
 //   referrals from those responders (the bundled source has no police table for
 //   2023 Q3). A dual nationality ("Albanian Greek") counts for each of its countries.
+//   With an exploitation type, shares and rankings count only people referred for it.
 //   It reads REFERRED for the shares and the quarterly totals (REFERRED_QUARTER) for
-//   the rankings.
+//   the rankings (REFERRED for an exploitation type). left_out is how many more people of
+//   the row's nationality the published tables count that no relationship holds, and
+//   left_out_why says why: for the United Kingdom, people under first responders htkg
+//   could not resolve (people + left_out is the published figure); a nation's rows leave
+//   out none of its own responders' people, though such a responder might be one of them.
 // caveat: A nation's figure counts only first responders registered for that nation
 //   alone, mostly police forces. UK-wide bodies (Home Office units, the NCA, local
 //   authorities, most NGOs), which make most referrals, count only for the United
@@ -27,9 +35,11 @@
 //   uk_share_percent says how much of the UK's referrals in the period its responders
 //   made. British Transport Police (England, Scotland and Wales) counts once, in a row
 //   of its own. UK nationals are internal trafficking (internal_trafficking true);
-//   -p exclude_uk=true leaves them out.
+//   -p exclude_uk=true leaves them out. People whose nationality the tables publish as
+//   Unknown are in no row (htkg query unattributed lists them).
 MATCH (o:Organisation)-[r:REFERRED]->(:Country)
 WHERE ($year IS NULL OR r.year = $year) AND ($quarter IS NULL OR r.quarter = $quarter)
+  AND ($exploitation IS NULL OR r.exploitation = $exploitation)
 WITH o, r.year * 10 + r.quarter AS yq, r.exploitation AS x, r.nationality AS n,
      max(r.people) AS people
 WITH o, collect(DISTINCT yq) AS yqs, sum(people) AS made
@@ -40,31 +50,68 @@ WITH o, yqs, made,
 UNWIND areas AS area
 WITH area, o, yqs, made
 ORDER BY made DESC, o.name
-WITH area, o.kind AS kind, collect(o.id) AS ids, collect(o.name) AS names,
+WITH area, o.kind AS kind, collect(o.id) AS ids, collect({name: o.name, made: made}) AS bodies,
      collect(yqs) AS kind_yqs, sum(made) AS made
-ORDER BY made DESC, kind
-WITH area, collect({kind: kind, ids: ids, names: names, made: made}) AS groups,
+WITH area, kind, ids, kind_yqs, made,
+     CASE WHEN size(bodies) > 5
+          THEN [{name: toString(size(bodies)) + ' ' +
+                       CASE kind WHEN 'police_force' THEN 'police forces'
+                                 WHEN 'ngo' THEN 'NGOs'
+                                 WHEN 'agency' THEN 'agencies'
+                                 ELSE replace(kind, '_', ' ') + ' bodies' END,
+                 made: made}]
+          ELSE bodies END AS entries
+WITH area, reduce(s = [], l IN collect(ids) | s + l) AS ids,
+     reduce(s = [], l IN collect(entries) | s + l) AS entries,
      reduce(s = [], l IN collect(kind_yqs) | s + reduce(t = [], m IN l | t + m)) AS all_yqs,
      sum(made) AS area_people
-WITH area, groups, area_people,
+WITH area, ids, area_people,
+     [e IN reduce(s = [], e IN entries |
+                  [x IN s WHERE x.made > e.made OR (x.made = e.made AND x.name <= e.name)]
+                  + [e] +
+                  [x IN s WHERE x.made < e.made OR (x.made = e.made AND x.name > e.name)])
+      | e.name] AS rests,
      reduce(s = [], v IN all_yqs | CASE WHEN v IN s THEN s ELSE s + v END) AS yqs
-WITH collect({area: area, groups: groups, people: area_people, yqs: yqs}) AS all_areas
+WITH collect({area: area, ids: ids, rests: rests, people: area_people, yqs: yqs}) AS all_areas
 WITH all_areas, [a IN all_areas WHERE a.area = 'GB'][0].people AS uk_people
 UNWIND all_areas AS a
-WITH a, uk_people, reduce(s = [], g IN a.groups | s + g.ids) AS ids
-MATCH (o:Organisation)-[r:REFERRED_QUARTER]->(c:Country)
-WHERE o.id IN ids
-  AND ($year IS NULL OR r.year = $year) AND ($quarter IS NULL OR r.quarter = $quarter)
-  AND (NOT $exclude_uk OR c.id <> 'country-gb')
-WITH a, uk_people, ids, c, sum(r.people) AS people
+WITH a, uk_people, a.ids AS ids
+CALL {
+  WITH ids WHERE $exploitation IS NULL
+  MATCH (o:Organisation)-[r:REFERRED_QUARTER]->(c:Country)
+  WHERE o.id IN ids
+    AND ($year IS NULL OR r.year = $year) AND ($quarter IS NULL OR r.quarter = $quarter)
+    AND (NOT $exclude_uk OR c.id <> 'country-gb')
+  RETURN c, r.people AS made
+  UNION ALL
+  WITH ids WHERE $exploitation IS NOT NULL
+  MATCH (o:Organisation)-[r:REFERRED]->(c:Country)
+  WHERE o.id IN ids AND r.exploitation = $exploitation
+    AND ($year IS NULL OR r.year = $year) AND ($quarter IS NULL OR r.quarter = $quarter)
+    AND (NOT $exclude_uk OR c.id <> 'country-gb')
+  RETURN c, r.people AS made
+}
+WITH a, uk_people, ids, c, sum(made) AS people
 ORDER BY people DESC, c.name
 WITH a, uk_people, ids,
-     collect({country: c.name, iso2: c.iso2, internal: c.id = 'country-gb', people: people})
-       AS ranked
+     collect({country: c.name, id: c.id, iso2: c.iso2, internal: c.id = 'country-gb',
+              people: people}) AS ranked
 UNWIND range(0, size(ranked) - 1) AS i
 WITH a, uk_people, ids, ranked, ranked[i] AS row, i
 WHERE i < $limit
-WITH a, uk_people, ids, row, 1 + size([x IN ranked WHERE x.people > row.people]) AS rank,
+CALL {
+  WITH a, row
+  OPTIONAL MATCH (u:Unattributed)
+  WHERE a.area = 'GB' AND row.id IN coalesce(u.countries, [])
+    AND ($exploitation IS NULL OR u.exploitation = $exploitation)
+    AND ($year IS NULL OR u.year = $year) AND ($quarter IS NULL OR u.quarter = $quarter)
+  RETURN sum(coalesce(u.people, 0)) AS left_out,
+         collect(CASE WHEN u IS NULL THEN null ELSE {reason: u.reason, people: u.people,
+          what: CASE u.reason WHEN 'responder_unresolved' THEN u.responder
+                              ELSE u.nationality END} END) AS whys
+}
+WITH a, uk_people, ids, row, left_out, whys,
+     1 + size([x IN ranked WHERE x.people > row.people]) AS rank,
      reduce(lo = 99999, v IN a.yqs | CASE WHEN v < lo THEN v ELSE lo END) AS first,
      reduce(hi = 0, v IN a.yqs | CASE WHEN v > hi THEN v ELSE hi END) AS last,
      [c IN split(a.area, ',') | CASE c WHEN 'GB' THEN 'United Kingdom'
@@ -79,21 +126,25 @@ RETURN CASE WHEN size(nations) = 1 THEN nations[0]
        rank, row.country AS country, row.people AS people,
        row.internal AS internal_trafficking,
        CASE WHEN a.area = 'GB' THEN ['every first responder (' + toString(size(ids)) + ')']
-            ELSE reduce(s = [], g IN a.groups |
-                        s + CASE WHEN size(g.names) > 5
-                                 THEN [toString(size(g.names)) + ' ' +
-                                       CASE g.kind WHEN 'police_force' THEN 'police forces'
-                                                   WHEN 'ngo' THEN 'NGOs'
-                                                   WHEN 'agency' THEN 'agencies'
-                                                   ELSE replace(g.kind, '_', ' ') + ' bodies'
-                                       END]
-                                 ELSE g.names END) END AS rests_on,
+            ELSE a.rests END AS rests_on,
        round(1000.0 * a.people / uk_people) / 10.0 AS uk_share_percent,
        CASE WHEN first = last THEN toString(first / 10) + 'Q' + toString(first % 10)
             ELSE toString(first / 10) + 'Q' + toString(first % 10) + '-' +
                  toString(last / 10) + 'Q' + toString(last % 10) END +
          ' (' + toString(size(a.yqs)) + ' quarter' +
-         CASE WHEN size(a.yqs) = 1 THEN '' ELSE 's' END + ')' AS quarters
+         CASE WHEN size(a.yqs) = 1 THEN '' ELSE 's' END + ')' AS quarters,
+       left_out,
+       [r IN ['nationality_unknown', 'nationality_unresolved', 'responder_unresolved']
+        WHERE any(w IN whys WHERE w.reason = r) |
+        toString(reduce(n = 0, w IN whys | n + CASE WHEN w.reason = r THEN w.people
+                                                         ELSE 0 END)) +
+        CASE r WHEN 'nationality_unknown' THEN ' of a nationality published as '
+               WHEN 'nationality_unresolved' THEN ' of a nationality htkg could not resolve: '
+               ELSE ' under a first responder htkg could not resolve: ' END +
+        reduce(t = '', v IN reduce(s = [], w IN whys |
+                                   CASE WHEN w.reason = r AND NOT w.what IN s
+                                        THEN s + w.what ELSE s END) |
+               t + CASE WHEN t = '' THEN '' ELSE ', ' END + v)] AS left_out_why
 ORDER BY CASE a.area WHEN 'GB' THEN 0 WHEN 'GB-ENG' THEN 1 WHEN 'GB-SCT' THEN 2
                      WHEN 'GB-WLS' THEN 3 WHEN 'GB-NIR' THEN 4 ELSE 5 END, a.area, rank,
          people DESC, country

@@ -3,8 +3,11 @@
 // param: organisation (organisation, required) the body: id, name or alias ("GLA", "FCO")
 // example: htkg query organisation-profile -p organisation="Royal Mail"
 // example: htkg query organisation-profile -p organisation=SOCA --format json
-// note: Referrals are summed into one row (people, countries, quarters, files); the
-//   referrals query lists each figure with its file and line. The body's status property
+// note: Referrals are summed into one row: people (each person once, as the published
+//   tables count them, a dual nationality too), countries, quarters and files; the
+//   referrals query lists each figure with its file and line; "left out" gives the people
+//   the published tables count for the body that no relationship holds, and why (a
+//   nationality published as Unknown; htkg query unattributed -p responder=... lists them). The body's status property
 //   says whether it still exists; other_status says the same of each body it is linked to.
 CALL {
   MATCH (o:Organisation {id: $organisation})
@@ -27,16 +30,33 @@ CALL {
          x.status AS other_status, r.sources AS sources, r.key AS rkey
   UNION ALL
   MATCH (o:Organisation {id: $organisation})-[r:REFERRED_QUARTER]->(c:Country)
-  WITH sum(r.people) AS people, count(DISTINCT c) AS countries,
+  WITH sum(r.people_once) AS people, count(DISTINCT c) AS countries,
        min(r.year * 10 + r.quarter) AS first, max(r.year * 10 + r.quarter) AS last,
        collect(r.sources) AS srcs
   WHERE countries > 0
+  OPTIONAL MATCH (u:Unattributed {responder_id: $organisation})
+  WITH people, countries, first, last, srcs, sum(coalesce(u.people, 0)) AS left_out,
+       collect(CASE WHEN u IS NULL THEN null ELSE {reason: u.reason, people: u.people,
+          what: CASE u.reason WHEN 'responder_unresolved' THEN u.responder
+                              ELSE u.nationality END} END) AS whys
   RETURN 2 AS part, 'REFERRED (summary)' AS fact, 'out' AS direction,
          toString(countries) + ' countries' AS name, null AS other_id,
          'Country' AS other_label,
          ['people: ' + toString(people),
           'quarters: ' + toString(first / 10) + 'Q' + toString(first % 10) + '-' +
-          toString(last / 10) + 'Q' + toString(last % 10)] AS value, null AS other_status,
+          toString(last / 10) + 'Q' + toString(last % 10)] +
+         [w IN [r IN ['nationality_unknown', 'nationality_unresolved', 'responder_unresolved']
+          WHERE any(w IN whys WHERE w.reason = r) |
+          toString(reduce(n = 0, w IN whys | n + CASE WHEN w.reason = r THEN w.people
+                                                           ELSE 0 END)) +
+          CASE r WHEN 'nationality_unknown' THEN ' of a nationality published as '
+                 WHEN 'nationality_unresolved' THEN ' of a nationality htkg could not resolve: '
+                 ELSE ' under a first responder htkg could not resolve: ' END +
+          reduce(t = '', v IN reduce(s = [], w IN whys |
+                                     CASE WHEN w.reason = r AND NOT w.what IN s
+                                          THEN s + w.what ELSE s END) |
+                 t + CASE WHEN t = '' THEN '' ELSE ', ' END + v)] | 'left out: ' + w] AS value,
+         null AS other_status,
          reduce(acc = [], s IN reduce(flat = [], l IN srcs | flat + l) |
                 CASE WHEN split(s, ' (')[0] IN acc THEN acc ELSE acc + split(s, ' (')[0] END)
            AS sources, '' AS rkey

@@ -16,11 +16,12 @@ closest matches.
 ('GB-SCT', 'local_authority')
 >>> TYPES["quarter"].convert("2023Q4", None)
 20234
+>>> TYPES["exploitation"].convert("criminal and labour", None)
+'Labour & Criminal'
 """
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -29,6 +30,8 @@ from htkg.errors import QueryError, ResolveError
 from htkg.graph.lookup import Lookup
 from htkg.graph.resolver import normalise
 from htkg.loaders.nationality import country_code, default_resolver as nationalities
+from htkg.loaders.nrm import exploitation as exploitations
+from htkg.queries.values import INT_RANGE, WHOLE, has_surrogate, shown, surrogate_problem
 from htkg.schema.model import load_schema
 
 #: The four UK nations: subdivision code, Country id, and the words people use.
@@ -47,104 +50,6 @@ _FALSE = {"false", "no", "n", "0", "off"}
 
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
-
-
-#: Whole numbers a graph database stores (64 bits), and how deeply lists and
-#: maps given as a parameter may nest.
-INT_RANGE = (-2**63, 2**63 - 1)
-DEEPEST = 32
-_WHOLE = re.compile(r"^[+-]?[0-9]+$")
-
-
-def _shown(text: str, most: int = 60) -> str:
-    """A value as quoted in a message: printable, and short."""
-    text = text.encode("ascii", "backslashreplace").decode() if _has_surrogate(text) else text
-    return text if len(text) <= most else text[:most] + "..."
-
-
-def _has_surrogate(text: str) -> bool:
-    return any("\ud800" <= c <= "\udfff" for c in text)
-
-
-def _surrogate_problem(text: str) -> str:
-    """Why text holding half of a UTF-16 pair is refused, and what to do."""
-    c = next(c for c in text if "\ud800" <= c <= "\udfff")
-    if "\udc80" <= c <= "\udcff":   # how Python keeps a byte of a command line that is not UTF-8
-        return (f"not UTF-8 text (byte 0x{ord(c) - 0xdc00:02x}); give the value as UTF-8 "
-                f"(is the terminal's encoding UTF-8?)")
-    return (f"half of a UTF-16 surrogate pair (\\u{ord(c):04x}), which no text can hold; "
-            f"write the character itself")
-
-
-def check_value(name: str, value: Any) -> Any:
-    """A parameter's value, checked before it reaches the database; the value itself.
-
-    Refuses, naming the parameter: a whole number beyond 64 bits, NaN or an
-    infinity, text holding half of a UTF-16 surrogate pair (or bytes that are
-    not UTF-8), and lists or maps nested more than :data:`DEEPEST` deep.
-
-    >>> check_value("year", 2023)
-    2023
-    >>> check_value("year", 10**30)  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    htkg.errors.QueryError: parameter 'year': 1000...000 is beyond the whole numbers a graph ...
-    """
-    todo = [(value, 0)]
-    while todo:
-        v, depth = todo.pop()
-        if isinstance(v, bool) or v is None:
-            continue
-        if isinstance(v, int):
-            if not INT_RANGE[0] <= v <= INT_RANGE[1]:
-                raise QueryError(f"parameter '{_shown(name)}': {_shown(str(v))} is beyond the "
-                                 f"whole numbers a graph stores (64 bits, up to {INT_RANGE[1]})")
-        elif isinstance(v, float):
-            if v != v or v in (float("inf"), float("-inf")):
-                raise QueryError(f"parameter '{_shown(name)}': NaN and infinities are not "
-                                 f"numbers a graph stores or JSON can hold; give a finite number")
-        elif isinstance(v, str):
-            if _has_surrogate(v):
-                raise QueryError(f"parameter '{_shown(name)}': {_surrogate_problem(v)}")
-        elif isinstance(v, (list, tuple, dict)):
-            if depth >= DEEPEST:
-                raise QueryError(f"parameter '{_shown(name)}': lists and maps nested more than "
-                                 f"{DEEPEST} deep; give a flatter value")
-            items = list(v.items()) if isinstance(v, dict) else [(None, x) for x in v]
-            for k, x in items:
-                if k is not None:
-                    todo.append((k, depth + 1))
-                todo.append((x, depth + 1))
-    return value
-
-
-def read_json_value(name: str, text: str) -> Any:
-    """``-p NAME=VALUE`` of a raw Cypher query: VALUE read as JSON where it parses, else
-    as text; checked by :func:`check_value`.
-
-    >>> read_json_value("n", "2023"), read_json_value("n", "Nigeria"), read_json_value("n", "[1]")
-    (2023, 'Nigeria', [1])
-    >>> read_json_value("n", "NaN")  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    htkg.errors.QueryError: parameter 'n': NaN and infinities are not numbers a graph stores ...
-    """
-    check_value(name, text)
-    too_large = QueryError(f"parameter '{_shown(name)}': a number of more than 19 digits is "
-                           f"beyond the whole numbers a graph stores (64 bits, up to "
-                           f"{INT_RANGE[1]})")
-    if _WHOLE.match(text.strip()) and len(text.strip().lstrip("+-")) > 19:
-        raise too_large
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError:
-        value = text
-    except RecursionError:
-        raise QueryError(f"parameter '{_shown(name)}': lists and maps nested more than "
-                         f"{DEEPEST} deep; give a flatter value") from None
-    except ValueError:   # a number of more than 4,300 digits inside a list or map
-        raise too_large from None
-    return check_value(name, value)
 
 
 def _fail(message: str) -> QueryError:
@@ -187,14 +92,14 @@ def _int(value: Any, _lookup) -> int:
         number = value
     else:
         text = _text(value).strip()
-        if not _WHOLE.match(text):
-            raise _fail(f"'{_shown(text)}' is not a whole number")
+        if not WHOLE.match(text):
+            raise _fail(f"'{shown(text)}' is not a whole number")
         if len(text.lstrip("+-")) > 19:   # more digits than 64 bits hold, however many
-            raise _fail(f"'{_shown(text)}' is beyond the whole numbers a graph stores "
+            raise _fail(f"'{shown(text)}' is beyond the whole numbers a graph stores "
                         f"(64 bits, up to {INT_RANGE[1]})")
         number = int(text)
     if not INT_RANGE[0] <= number <= INT_RANGE[1]:
-        raise _fail(f"'{_shown(str(number))}' is beyond the whole numbers a graph stores "
+        raise _fail(f"'{shown(str(number))}' is beyond the whole numbers a graph stores "
                     f"(64 bits, up to {INT_RANGE[1]})")
     return number
 
@@ -227,7 +132,7 @@ def parse_quarter(value: Any) -> int:
     text = _text(value).strip()
     m = _QUARTER.match(text)
     if not m:
-        raise _fail(f"'{_shown(text)}' is not a quarter; write YYYYQn, e.g. 2023Q4")
+        raise _fail(f"'{shown(text)}' is not a quarter; write YYYYQn, e.g. 2023Q4")
     return int(m.group(1)) * 10 + int(m.group(2))
 
 
@@ -270,6 +175,18 @@ def _kind(value: Any, _lookup) -> str:
     raise _fail(f"'{text}' is not an organisation kind{hint} (kinds: {', '.join(allowed)})")
 
 
+def _exploitation(value: Any, _lookup) -> str:
+    text = _text(value).strip()
+    name = exploitations.canonical(text)
+    if name is None:
+        near = exploitations.closest(text)
+        hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
+        raise _fail(f"'{shown(text)}' is not an NRM exploitation type{hint} (kinds: "
+                    f"{', '.join(exploitations.KINDS)}, or combinations such as 'Sexual & "
+                    f"Labour'; 'htkg query exploitation-types' lists those published)")
+    return name
+
+
 def _entity(label: str | None) -> Callable[[Any, Lookup | None], str]:
     def convert(value: Any, lookup: Lookup | None) -> str:
         if lookup is None:
@@ -309,8 +226,8 @@ def _country(value: Any, lookup: Lookup | None) -> str:
     if code and f"country-{code.lower()}" in r:
         return f"country-{code.lower()}"
     if ids:
-        shown = ", ".join(f"{r.name(i)} ({i})" for i in ids)
-        raise ResolveError(f"'{text}' could mean several countries: {shown}; give the ISO code",
+        listed = ", ".join(f"{r.name(i)} ({i})" for i in ids)
+        raise ResolveError(f"'{text}' could mean several countries: {listed}; give the ISO code",
                            ids)
     if code:
         raise ResolveError(f"'{text}' is {code}, but the graph holds no country-{code.lower()}")
@@ -329,6 +246,9 @@ TYPES: dict[str, ParamType] = {t.name: t for t in [
                         "('Scotland', 'Welsh')", _nation),
     ParamType("kind", "an organisation kind (department, ngo, local_authority...)", _kind),
     ParamType("quarter", "a quarter as YYYYQn ('2023Q4')", _quarter),
+    ParamType("exploitation", "an NRM exploitation type as published, in any case: 'Labour' "
+                              "(labour alone), 'Labour & Criminal', 'Not specified or unknown'",
+              _exploitation),
     ParamType("country", "a country name, ISO code or demonym ('Nigeria', 'NG', 'Nigerian'), "
                          "or a UK nation", _country, entity=True, label="Country"),
     _entity_type("entity", "the id, name or alias of any entity", None),
@@ -342,8 +262,8 @@ TYPES: dict[str, ParamType] = {t.name: t for t in [
 def convert(param, value: Any, lookup: Lookup | None) -> Any:
     """Convert one value for a declared parameter, naming the parameter on error."""
     ptype = TYPES[param.type]
-    if isinstance(value, str) and _has_surrogate(value):
-        raise QueryError(f"parameter '{param.name}' ({param.type}): {_surrogate_problem(value)}")
+    if isinstance(value, str) and has_surrogate(value):
+        raise QueryError(f"parameter '{param.name}' ({param.type}): {surrogate_problem(value)}")
     try:
         return ptype.convert(value, lookup)
     except ResolveError as exc:
@@ -371,8 +291,8 @@ def check(query, given: dict[str, Any]) -> None:
                                  f"{TYPES[p.type].help}); give it as -p {p.name}=VALUE")
         elif TYPES[p.type].static:
             convert(p, value, None)
-        elif isinstance(value, str) and _has_surrogate(value):   # before any store opens
-            raise QueryError(f"parameter '{p.name}' ({p.type}): {_surrogate_problem(value)}")
+        elif isinstance(value, str) and has_surrogate(value):   # before any store opens
+            raise QueryError(f"parameter '{p.name}' ({p.type}): {surrogate_problem(value)}")
 
 
 def _missing(value: Any) -> bool:

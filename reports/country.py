@@ -158,6 +158,9 @@ def _figures_section(reader, ctx, report, cname, mine, loaded: int) -> Section:
         blocks.append(Text("Ranks count the nationalities referred over the period, the UK's "
                            "own nationals among them; countries with as many people share a "
                            "rank."))
+        blocks.append(Text(figures.left_out_sentence(
+            [mine] if mine else [], f"recorded with {cname}'s nationality over "
+                                    f"{ctx.period_words}")))
     report.sources.append(Source("S1", "Headline figures and ranks", commands,
                                  ["the NRM lines listed under S6"]))
     return Section("headline", "Headline figures", blocks)

@@ -30,8 +30,12 @@ def by_quarter(reader: Reader, period: Period, quarters: list[int],
     rows = reader.rows("referrals-by-quarter", start=period.param(period.start),
                        end=period.param(period.end), **where)
     kinds: dict[str, int] = {}
+    left: dict[int, int] = {}          # quarter -> people the published tables count, left out
     for r in rows:
-        kinds[r["kind"]] = kinds.get(r["kind"], 0) + r["people"]
+        q = r["year"] * 10 + r["quarter"]
+        left[q] = left.get(q, 0) + (r.get("left_out") or 0)
+        if r["kind"] is not None or r["people"]:   # a responder htkg could not resolve: left out
+            kinds[r["kind"]] = kinds.get(r["kind"], 0) + r["people"]
     order = sorted(kinds, key=lambda k: (-kinds[k], k or ""))
     cells = {(r["year"] * 10 + r["quarter"], r["kind"]): r["people"] for r in rows}
     if not rows:
@@ -43,17 +47,23 @@ def by_quarter(reader: Reader, period: Period, quarters: list[int],
     loaded = set(quarters) - set(gaps)
     columns = [Column("quarter", "Quarter")] + [
         Column(f"kind:{k}", kind_text(k), numeric=True) for k in order] + [
-        Column("total", "All first responders", numeric=True)]
+        Column("total", "All first responders", numeric=True),
+        Column("left_out", "Published, in no figure", numeric=True)]
     table_rows = []
     for q in quarters:
         row = {"quarter": quarter_words(q)}
         for k in order:
             row[f"kind:{k}"] = cells.get((q, k), 0) if q in loaded else None
         row["total"] = sum(cells.get((q, k), 0) for k in order) if q in loaded else None
+        row["left_out"] = left.get(q, 0) if q in loaded else None
         table_rows.append(row)
     total = {"quarter": "Total", **{f"kind:{k}": kinds[k] for k in order},
-             "total": sum(kinds.values())}
-    note = "Total: the sum of the quarters above." if len(table_rows) > 1 else ""
+             "total": sum(kinds.values()), "left_out": sum(left.values())}
+    why = left_out_why(rows)
+    note = "Total: the sum of the quarters above. " if len(table_rows) > 1 else ""
+    note += ("Published, in no figure: people the published NRM tables count here whom the "
+             "graph holds in no relationship" + (f" ({why})" if why else "") + "; with them, "
+             "each quarter's total is the published figure.")
     if gaps:
         note += (f" The graph holds no NRM figures for {', '.join(map(quarter_words, gaps))} "
                  f"(shown –).")
@@ -74,6 +84,36 @@ def by_quarter(reader: Reader, period: Period, quarters: list[int],
                   "People referred", [r["quarter"] for r in table_rows], series, alt, "quarters",
                   missing=[quarter_words(q) for q in gaps])
     return [chart, table], rows, gaps
+
+
+def left_out_why(rows: list[dict]) -> str:
+    """The reasons of the rows' ``left_out_why``, their people added up.
+
+    >>> left_out_why([{"left_out_why": ["2 of a nationality published as Unknown"]},
+    ...               {"left_out_why": ["1 of a nationality published as Unknown"]}])
+    '3 of a nationality published as Unknown'
+    """
+    why: dict[str, int] = {}
+    for r in rows:
+        for text in r.get("left_out_why") or []:
+            number, _, words = text.partition(" ")
+            if number.isdigit():
+                why[words] = why.get(words, 0) + int(number)
+    return "; ".join(f"{n:,} {words}" for words, n in why.items())
+
+
+def left_out_sentence(rows: list[dict], whose: str) -> str:
+    """What the published tables count that the figures from ``rows`` leave out, and why.
+
+    >>> left_out_sentence([{"left_out": 0}], "of this nationality")
+    'Every person of this nationality that the published NRM tables count is in these figures.'
+    """
+    n = sum(r.get("left_out") or 0 for r in rows)
+    if not n:
+        return f"Every person {whose} that the published NRM tables count is in these figures."
+    return (f"The published NRM tables count {plural(n, 'more person', 'more people')} "
+            f"{whose} whom no figure here includes: {left_out_why(rows)}. With them, the "
+            f"figures are the published ones.")
 
 
 def by_exploitation(reader: Reader, period: Period, ref: str, **where) -> tuple[list, list]:

@@ -41,7 +41,8 @@ def nation_report(store: Any, name: str, *, start: Any = None, end: Any = None,
                                               "S2", nation=code)
     report.sections.append(Section("trend", "2. Referrals by quarter", [
         Text(f"People referred by first responders registered as working in {nation} and "
-             f"not UK-wide (a dual nationality counts once for each of its countries).")]
+             f"not UK-wide, each person once (a dual nationality too), as the NRM tables "
+             f"count them.")]
         + trend))
     report.sources.append(Source("S2", "Referrals by quarter (section 2)", [
         reader.command("referrals-by-quarter", nation=nation, **p)],
@@ -69,7 +70,7 @@ def nation_report(store: Any, name: str, *, start: Any = None, end: Any = None,
     total = sum(r["people"] for r in responders)
     report.figures = [
         Figure("period", f"{total:,}", f"people referred by {nation}'s first responders, "
-               f"{ctx.period_words}", total, "a dual nationality counts for each country", "S3"),
+               f"{ctx.period_words}", total, "each person once, as the NRM tables count them", "S3"),
         Figure("responders", f"{len(responders):,}", f"first responders registered in "
                f"{nation} referred people", len(responders), "not UK-wide bodies", "S3"),
         Figure("top", top[0]["country"] if top else "none", "the top source country of its "
@@ -88,6 +89,8 @@ def nation_report(store: Any, name: str, *, start: Any = None, end: Any = None,
         f"This is a partial view: the NRM tables do not say where in the UK a referral was "
         f"made, so referrals by UK-wide bodies are in no nation's figures (see the caveat in "
         f"section 1).",
+        figures.left_out_sentence(responders, f"referred by these first responders over "
+                                              f"{ctx.period_words}"),
     ]
     report.caveats = ctx.caveats()
     report.sources.sort(key=lambda source: int(source.ref[1:]))

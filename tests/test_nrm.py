@@ -281,7 +281,7 @@ def fixture_store(tmp_path_factory):
 
 def test_cli_build_summary_on_fixtures(fixture_store):
     _, out = fixture_store
-    assert "nrm_referrals_ngo_2023_q4.csv (nrm): 46 rows, 7 records" in out
+    assert "nrm_referrals_ngo_2023_q4.csv (nrm): 46 rows, 8 records" in out   # 1 Unattributed
     assert "REFERRED" in out
     assert "NRM tables: 5 files" in out and "12 REFERRED relationships in the graph" in out
     assert "unresolved names (2)" in out

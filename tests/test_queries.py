@@ -141,10 +141,11 @@ def test_country_by_name_code_or_demonym(query_store):
     q = load_catalogue().get("country-links")
     with open_store(query_store) as store:
         for text in ("Nigeria", "NG", "Nigerian", "nga", "country-ng", " nigeria "):
-            assert bind(q, {"country": text}, store) == {"country": "country-ng"}, text
+            assert bind(q, {"country": text}, store) == {"country": "country-ng",
+                                                         "exploitation": None}, text
         for text in ("Scotland", "GB-SCT", "Scottish"):
-            assert bind(q, {"country": text}, store) == {"country": "country-gb-sct"}, text
-        assert bind(q, {"country": "UK"}, store) == {"country": "country-gb"}
+            assert bind(q, {"country": text}, store)["country"] == "country-gb-sct", text
+        assert bind(q, {"country": "UK"}, store)["country"] == "country-gb"
         with pytest.raises(ResolveError) as err:
             bind(q, {"country": "Nigerai"}, store)
         assert "no country called 'Nigerai'; closest: Nigeria (country-ng)" in str(err.value)
@@ -201,7 +202,7 @@ def test_table_and_csv_output(query_store):
     lines = run("query", "top-source-countries", "-p", "year=2023", "-p", "limit=2", "--db",
                 query_store, "--format", "csv").output.splitlines()
     assert lines[0] == ("country,iso2,people,internal_trafficking,responders,rests_on,"
-                        "nationalities,quarters,caveat")
+                        "nationalities,quarters,left_out,left_out_why,caveat")
     assert lines[1].startswith("United Kingdom,GB,42,true,4,") and len(lines) == 3
 
 
@@ -210,7 +211,7 @@ def test_the_caveat_comes_with_the_figures_in_every_format(query_store, name):
     caveat = load_catalogue().get(name).caveat
     args = ["query", name, "-p", "year=2023", "-p", "quarter=4", "--db", query_store]
     table = run(*args).output
-    assert table.startswith(f"Caveat: {caveat}\n") and "rows" in table
+    assert table.startswith(f"Caveat: {caveat}\nLeft out: ") and "rows" in table
     rows = json.loads(run(*args, "--format", "json").output)
     assert rows and all(r["caveat"] == caveat for r in rows)     # still a plain list of rows
     lines = list(csv.DictReader(io.StringIO(run(*args, "--format", "csv").output)))
@@ -249,7 +250,7 @@ def test_no_rows_still_names_the_columns(query_store):
     out = run("query", "top-source-countries", "-p", "nation=NI", "--db", query_store,
               "--format", "csv").output
     assert out == ("country,iso2,people,internal_trafficking,responders,rests_on,nationalities,"
-                   "quarters,caveat\n")
+                   "quarters,left_out,left_out_why,caveat\n")
     assert "0 rows" in run("query", "connection", "-p", "from=Kalayaan", "-p", "to=NG",
                            "--db", query_store).output
 

@@ -222,8 +222,8 @@ def test_parameter_errors_name_the_parameter_and_its_type():
     with pytest.raises(QueryError, match=r"no parameter 'yeer'; its parameters: year \(int\), "
                                          r"quarter \(int\), kind \(kind\), nation \(nation\), "
                                          r"exclude_uk \(bool, default false\), "
-                                         r"start \(quarter\), end \(quarter\), "
-                                         r"limit \(int, default 10\)"):
+                                         r"exploitation \(exploitation\), start \(quarter\), "
+                                         r"end \(quarter\), limit \(int, default 10\)"):
         check(q, {"yeer": "2023"})
     with pytest.raises(QueryError, match=r"parameter 'start' \(quarter\): '2023Q5' is not a "
                                          r"quarter; write YYYYQn, e.g. 2023Q4"):
@@ -242,9 +242,10 @@ def test_parameter_errors_name_the_parameter_and_its_type():
 def test_static_types_convert():
     assert bind(load_catalogue().get("top-source-countries"),
                 {"year": "2023", "quarter": 4, "kind": "Local authority", "nation": "Scottish",
-                 "start": "2022 Q3", "end": "2023q4"}
+                 "start": "2022 Q3", "end": "2023q4", "exploitation": "sexual and labour"}
                 ) == {"year": 2023, "quarter": 4, "kind": "local_authority", "nation": "GB-SCT",
-                      "exclude_uk": False, "start": 20223, "end": 20234, "limit": 10}
+                      "exclude_uk": False, "exploitation": "Sexual & Labour", "start": 20223,
+                      "end": 20234, "limit": 10}
     nation = TYPES["nation"]
     assert [nation.convert(v, None) for v in ("GB-WLS", "wales", "Cymru", "NI",
                                               "Northern Irish", "england")] == \

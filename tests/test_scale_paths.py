@@ -209,7 +209,8 @@ def test_quarterly_totals_sum_referred_and_are_recomputed():
         ("example-trust", "country-al", referral(5, quarter=3), "c.csv:3 (nrm)")])
     assert summarise_referrals(kg) == 2
     totals = {p["quarter"]: p for *_, p in kg.edges("REFERRED_QUARTER")}
-    assert totals[4] == {"year": 2023, "quarter": 4, "people": 9, "relationships": 3,
+    assert totals[4] == {"year": 2023, "quarter": 4, "people": 9, "people_once": 9,
+                         "relationships": 3,
                          "nationalities": ["Albanian", "Albanian Greek"],
                          "sources": ["a.csv (summary)", "b.csv (summary)"]}
     assert totals[3]["people"] == 5 and totals[3]["sources"] == ["c.csv (summary)"]
@@ -218,3 +219,23 @@ def test_quarterly_totals_sum_referred_and_are_recomputed():
                                "d.csv:4 (nrm)")])
     assert summarise_referrals(kg) == 2
     assert {p["quarter"]: p["people"] for *_, p in kg.edges("REFERRED_QUARTER")} == {4: 10, 3: 5}
+
+
+def test_a_dual_nationality_counts_once_over_countries():
+    """"Albanian Greek" is one published cell, loaded as a REFERRED to each country: each
+    country's total counts it, and people_once counts it under Albania alone (the first
+    by id), so people_once summed over countries is the people the table published."""
+    from htkg.graph.summary import summarise_referrals
+    kg = small_graph()
+    kg.add(Node("Country", "country-gr", {"name": "Greece", "iso2": "GR"}, "r.yaml:3 (registry)"))
+    dual = referral(2, nationality="Albanian Greek")
+    kg.add_edges("REFERRED", [
+        ("example-trust", "country-al", referral(3), "a.csv:2 (nrm)"),
+        ("example-trust", "country-gr", dual, "a.csv:9 (nrm)"),
+        ("example-trust", "country-al", dual, "a.csv:9 (nrm)"),
+        ("example-trust", "country-gr", referral(4, nationality="Greek"), "a.csv:12 (nrm)")])
+    summarise_referrals(kg)
+    totals = {b: p for _, b, _, p in kg.edges("REFERRED_QUARTER")}
+    assert (totals["country-al"]["people"], totals["country-gr"]["people"]) == (5, 6)
+    assert (totals["country-al"]["people_once"], totals["country-gr"]["people_once"]) == (5, 4)
+    assert sum(p["people_once"] for p in totals.values()) == 3 + 2 + 4

@@ -22,23 +22,29 @@ What becomes what:
   overlaps another at the same level and nothing is counted twice;
 * rows of the aggregate responder ("Government agency total"), rows at
   Exploitation type = Total and rows at Nationality = Total are totals: they
-  are never loaded, only reconciled against.
+  are never loaded, only reconciled against;
+* a detail cell whose people no relationship can hold (its nationality names no
+  country, "Unknown", or cannot be resolved, or its first responder cannot) is
+  one ``Unattributed`` node saying how many people and why, so that a total
+  from the graph can be reconciled with the published one.
 """
 from __future__ import annotations
 
 import csv
+import hashlib
 from collections import defaultdict
 from operator import itemgetter
 from pathlib import Path
 
 from htkg.errors import LoadError
 from htkg.graph.model import Unresolved
-from htkg.graph.records import provenance
+from htkg.graph.records import Node, provenance, slugify
 from htkg.loaders import nationality
 from htkg.loaders.base import EdgeRows, Note, Record, RowsRead, Source
 from htkg.loaders.nrm.format import (AGE_BANDS, GENDERS, LOADER, PROGRESS_EVERY, REFERRALS, TOTAL,
                               _label, blank_or_bad, clean_name, count, csv_error, period_note,
                               period_of, read_rows)
+from htkg.loaders.nrm.exploitation import canonical as exploitation_name
 from htkg.loaders.nrm.reconcile import reconcile
 
 
@@ -280,6 +286,7 @@ def read_referrals(source: Source, ctx) -> list[Record]:
             countries[nat] = ids
 
     edges: list[tuple[str, str, dict, str]] = []     # REFERRED: (responder, country, props, source)
+    left_out: list[Node] = []                        # Unattributed: people no REFERRED holds
     unresolvable: dict[str, int] = defaultdict(int)
     unknown_people = linked = 0
     dual = set()
@@ -291,9 +298,13 @@ def read_referrals(source: Source, ctx) -> list[Record]:
         ids = countries.get(nat)
         if rid is None or ids is None:
             unknown_people += people
+            left_out.append(unattributed_node(year, quarter, resp, parsed.types[resp], expl, nat,
+                                          people, rid, ids, provenance(LOADER, shown, cell.line)))
             continue
         if not ids:
             unresolvable[nat] += people
+            left_out.append(unattributed_node(year, quarter, resp, parsed.types[resp], expl, nat,
+                                          people, rid, ids, provenance(LOADER, shown, cell.line)))
             continue
         props = {"year": year, "quarter": quarter, "exploitation": expl, "nationality": nat,
                  "people": people}
@@ -325,13 +336,52 @@ def read_referrals(source: Source, ctx) -> list[Record]:
     if unknown_people:
         notes.append(f"{unknown_people} people under unresolved names not loaded "
                      f"(listed under unresolved names)")
+    if left_out:
+        n = sum(node.props["people"] for node in left_out)
+        notes.append(f"{n} {'person' if n == 1 else 'people'} in {len(left_out)} published "
+                     f"cell{'' if len(left_out) == 1 else 's'} in no relationship, each "
+                     f"recorded as Unattributed with the reason (htkg query unattributed)")
     if parsed.suppressed:
         notes.append(f"{parsed.suppressed} suppressed cells ([c]/[x]): no count loaded; totals "
                      f"over them not reconciled")
+    strange = sorted({x for _, x, _ in parsed.detail if exploitation_name(x) != x})
+    if strange:
+        notes.append(f"exploitation types htkg does not know, which -p exploitation= cannot "
+                     f"name: {', '.join(map(repr, strange))} (add them to PUBLISHED in "
+                     f"loaders/nrm/exploitation.py)")
     if not any(c.genders for c in parsed.detail.values()) and any(
             c.cells for c in parsed.detail.values()):
         notes.append("gender is published within age bands only: kept as adult_female, "
                      "child_male...; female/male/gender_other not set")
 
     return [RowsRead(parsed.rows), *(Unresolved(*u) for u in unresolved),
-            EdgeRows("REFERRED", edges), *(Note(n) for n in notes)]
+            EdgeRows("REFERRED", edges), *left_out, *(Note(n) for n in notes)]
+
+
+def unattributed_node(year: int, quarter: int, responder: str, responder_type: str,
+                  exploitation: str, nationality: str, people: int, responder_id: str | None,
+                  countries: tuple[str, ...] | None, source: str) -> Node:
+    """The people of one published cell that no REFERRED holds, and why.
+
+    Its id comes from the cell (quarter, responder, exploitation type and nationality as
+    published), so the same cell loaded twice is one node, as its REFERRED would be.
+
+    >>> n = unattributed_node(2023, 4, "Police Scotland", "Police", "Labour", "Unknown", 2,
+    ...                   "police-scotland", (), "t.csv:9 (nrm)")
+    >>> n.id, n.props["reason"], n.props["name"]
+    ('unattributed-2023q4-police-scotland-f039595d', 'nationality_unknown', 'Not attributed, 2023 Q4: Police Scotland, Labour, Unknown')
+    """
+    reason = ("responder_unresolved" if responder_id is None else
+              "nationality_unresolved" if countries is None else "nationality_unknown")
+    key = f"{year}|{quarter}|{responder}|{exploitation}|{nationality}"
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
+    slug = slugify(responder)[:40].strip("-")
+    props = {"name": f"Not attributed, {year} Q{quarter}: {responder}, {exploitation}, "
+                     f"{nationality}",
+             "year": year, "quarter": quarter, "exploitation": exploitation,
+             "nationality": nationality, "responder": responder,
+             "responder_type": responder_type, "responder_id": responder_id,
+             "countries": list(countries) if countries else None, "reason": reason,
+             "people": people}
+    return Node("Unattributed", "-".join(p for p in ("unattributed", f"{year}q{quarter}", slug,
+                                                      digest) if p), props, source)
