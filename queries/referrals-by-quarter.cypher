@@ -3,10 +3,12 @@
 // param: country (country) only people of this nationality
 // param: nation (nation) only first responders whose remit is that nation and not UK-wide
 // param: kind (kind) only first responders of this kind (ngo, police_force, local_authority...)
+// param: responder (organisation) only this first responder: its own trend
 // param: start (quarter) from this quarter on (YYYYQn)
 // param: end (quarter) up to this quarter (YYYYQn)
 // example: htkg query referrals-by-quarter -p country=Nigeria
 // example: htkg query referrals-by-quarter -p nation=Scotland -p start=2023Q1
+// example: htkg query referrals-by-quarter -p responder="Salvation Army"
 // note: One row per quarter and kind of first responder. A row's people equal the
 //   country's row of top-source-countries with the same year, quarter and kind. Without
 //   a country, people are summed over countries, so a dual nationality counts once for
@@ -19,14 +21,15 @@ CALL {
   RETURN o, r
   UNION ALL
   MATCH (o:Organisation)
-  WHERE $country IS NULL AND ($kind IS NULL OR o.kind = $kind)
+  WHERE $country IS NULL AND ($responder IS NULL OR o.id = $responder)
+    AND ($kind IS NULL OR o.kind = $kind)
     AND ($nation IS NULL OR ($nation IN o.nation AND NOT 'GB' IN o.nation))
   WITH o
   MATCH (o)-[r:REFERRED_QUARTER]->(:Country)
   RETURN o, r
 }
 WITH o, r
-WHERE ($kind IS NULL OR o.kind = $kind)
+WHERE ($responder IS NULL OR o.id = $responder) AND ($kind IS NULL OR o.kind = $kind)
   AND ($nation IS NULL OR ($nation IN o.nation AND NOT 'GB' IN o.nation))
   AND ($start IS NULL OR r.year * 10 + r.quarter >= $start)
   AND ($end IS NULL OR r.year * 10 + r.quarter <= $end)
