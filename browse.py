@@ -1,0 +1,187 @@
+"""What a front end for browsing reads about the graph: a search over every name
+and alias, one entity's profile, and the map around an entity.
+
+:func:`search` ranks entities by how their names and aliases match some text
+(an abbreviation offers every body that shares it). :func:`profile` is one
+entity: its properties and their sources, and its relationships grouped by
+type and direction, each with its sources and the entity at its other end;
+NRM referral figures (REFERRED, and their quarterly totals) are counted but
+not listed, since a country has thousands: the saved query
+``referrals-by-quarter`` gives their trend. :func:`entity_map` is the
+selection a neighbourhood map draws: an entity, the entities it is most
+linked to, and those of each entity the reader expanded.
+
+Names resolve through the store's one resolver (:mod:`htkg.graph.lookup`);
+everything is read through ``store.read``. Nothing here formats a value into
+Cypher: a label is written into a query only when the schema declares it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from htkg.errors import QueryError
+from htkg.graph.lookup import Lookup
+from htkg.graph.summary import TYPE as SUMMARY
+from htkg.schema.model import load_schema
+from htkg.selection import SUMMED, Selection, read_ids
+
+#: Relationships a profile counts but does not list: the NRM figures.
+FIGURES = (SUMMED, SUMMARY)
+#: Most relationships a profile lists (the rest are counted).
+MOST_LINKS = 500
+#: Most neighbours a map draws around each entity it is about.
+MOST_NEIGHBOURS = 40
+#: Most entities a map may be about (the focus and those expanded).
+MOST_EXPANDED = 12
+
+
+@dataclass
+class Match:
+    """One entity a search found: what it is, and the name or alias that matched."""
+
+    id: str
+    label: str
+    name: str
+    matched: str
+    kind: str | None = None
+
+
+@dataclass
+class Link:
+    """One relationship of an entity, seen from it."""
+
+    type: str
+    outgoing: bool
+    other: str
+    other_name: str
+    other_label: str
+    props: dict
+    sources: list[str]
+
+
+@dataclass
+class LinkGroup:
+    """An entity's relationships of one type in one direction; ``total`` counts
+    them all, where ``links`` may list fewer (see :data:`MOST_LINKS`)."""
+
+    type: str
+    outgoing: bool
+    links: list[Link] = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.links)
+
+
+@dataclass
+class Profile:
+    """One entity as a page shows it."""
+
+    id: str
+    label: str
+    name: str
+    props: dict
+    sources: list[str]
+    groups: list[LinkGroup]
+    figures: dict[str, int] = field(default_factory=dict)   # type -> relationships, not listed
+
+    @property
+    def kind(self) -> str | None:
+        return self.props.get("kind")
+
+
+def _checked_label(label: str | None) -> str:
+    """A label as written into a query: only one the schema declares."""
+    if label not in load_schema().labels:
+        raise QueryError(f"'{label}' is not a label of the schema")
+    return label
+
+
+# -- search ----------------------------------------------------------------------------
+def search(store, text: str, most: int = 20) -> list[Match]:
+    """Entities whose names or aliases match ``text``, best first (see
+    :meth:`htkg.graph.resolver.Resolver.search`), with each organisation's kind."""
+    resolver = Lookup.of(store).resolver
+    found = resolver.search(text, most)
+    if not found:
+        return []
+    kinds = {r["id"]: r["kind"] for r in store.read(
+        "MATCH (n:Organisation) WHERE n.id IN $ids RETURN n.id AS id, n.kind AS kind",
+        {"ids": [i for i, _ in found if resolver.label(i) == "Organisation"]}).rows}
+    return [Match(i, resolver.label(i) or "", resolver.name(i) or i, matched, kinds.get(i))
+            for i, matched in found]
+
+
+# -- one entity ------------------------------------------------------------------------
+def profile(store, entity: str, most: int = MOST_LINKS) -> Profile:
+    """The entity ``entity`` names (id, name or alias): its properties and
+    sources, and its relationships grouped by type and direction, at most
+    ``most`` listed; NRM figures are counted in ``figures`` only.
+
+    Raises :class:`~htkg.errors.ResolveError` (with the closest matches) for a
+    name that means no entity, or several.
+    """
+    lookup = Lookup.of(store)
+    entity_id = lookup.entity(entity)
+    label = _checked_label(lookup.resolver.label(entity_id))
+    match = f"MATCH (n:{label} {{id: $id}})"
+    props = dict(store.read(f"{match} RETURN properties(n) AS props",
+                            {"id": entity_id}).rows[0]["props"] or {})
+    counts = store.read(f"{match}-[r]-(m) RETURN type(r) AS type, startNode(r).id = $id AS out, "
+                        f"count(*) AS n", {"id": entity_id}).rows
+    rows = store.read(
+        f"{match}-[r]-(m) WHERE NOT type(r) IN $figures "
+        "RETURN type(r) AS type, startNode(r).id = $id AS out, m.id AS other, m.name AS name, "
+        "labels(m)[0] AS label, properties(r) AS props "
+        "ORDER BY type, out DESC, toLower(coalesce(m.name, m.id)), m.id",
+        {"id": entity_id, "figures": list(FIGURES)}, most=most).rows
+    groups: dict[tuple[str, bool], LinkGroup] = {}
+    figures: dict[str, int] = {}
+    for c in sorted(counts, key=lambda c: (c["type"], not c["out"])):
+        if c["type"] in FIGURES:
+            figures[c["type"]] = figures.get(c["type"], 0) + c["n"]
+        else:
+            groups[(c["type"], c["out"])] = LinkGroup(c["type"], c["out"], total=c["n"])
+    for r in rows:
+        rel = dict(r["props"] or {})
+        sources = list(rel.pop("sources", None) or [])
+        rel.pop("key", None)
+        group = groups.setdefault((r["type"], r["out"]), LinkGroup(r["type"], r["out"]))
+        group.links.append(Link(r["type"], r["out"], r["other"], r["name"] or r["other"],
+                                r["label"] or "", rel, sources))
+    sources = list(props.pop("sources", None) or [])
+    name = props.get("name") or entity_id
+    shown = {k: v for k, v in sorted(props.items()) if k not in ("id", "name")}
+    return Profile(entity_id, label, name, shown, sources, list(groups.values()), figures)
+
+
+# -- a map around entities --------------------------------------------------------------
+def entity_map(store, entity: str, expand: Iterable[str] = (),
+               most: int = MOST_NEIGHBOURS) -> Selection:
+    """What a neighbourhood map draws: ``entity`` (id, name or alias), the
+    ``most`` entities it has the most relationships with, the same around each
+    entity of ``expand`` (ids or names, at most :data:`MOST_EXPANDED`), and
+    every relationship among them."""
+    lookup = Lookup.of(store)
+    focus = lookup.entity(entity)
+    centres = list(dict.fromkeys([focus, *(lookup.entity(e) for e in expand)]))
+    if len(centres) > MOST_EXPANDED + 1:
+        raise QueryError(f"a map can expand at most {MOST_EXPANDED} entities, not "
+                         f"{len(centres) - 1}; open the page of one of them instead")
+    keep = set(centres)
+    notes = []
+    for centre in centres:
+        label = _checked_label(lookup.resolver.label(centre))
+        rows = store.read(f"MATCH (n:{label} {{id: $id}})--(m) WITH m.id AS id, count(*) AS n "
+                          "RETURN id, n ORDER BY n DESC, id", {"id": centre}).rows
+        keep |= {r["id"] for r in rows[:most] if r["id"] is not None}
+        if len(rows) > most:
+            notes.append(f"{lookup.resolver.name(centre) or centre}: the {most} entities it has "
+                         f"most relationships with are drawn, of {len(rows)}")
+    nodes, rels = read_ids(store, keep)
+    name = lookup.resolver.name(focus) or focus
+    title = f"{name} and its neighbours" + (
+        f", with {len(centres) - 1} more expanded" if len(centres) > 1 else "")
+    return Selection(nodes, rels, title, notes, focus=focus, anchors=centres)
