@@ -96,7 +96,9 @@ def make_app(store, access: Access, *, timeout: float = DEFAULT_TIMEOUT,
     app.state.timeout = timeout
     app.state.map_policy = _map_policy()
     app.state.report_policy = _report_policy()
-    return Guard(app, access)
+    guard = Guard(app, access)
+    guard.bench = app.state.bench
+    return guard
 
 
 def _bind(access: Access) -> socket.socket:
@@ -137,6 +139,7 @@ def serve(db=None, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
         with open_store(db, timeout=seconds, lasting=True) as store:
             app = make_app(store, access, timeout=seconds, max_rows=max_rows,
                            queries_dirs=queries_dirs)
+            app.bench.warm()        # what every page shares, read before the first page asks
             config = uvicorn.Config(app, lifespan="off", access_log=False, log_level="warning",
                                     h11_max_incomplete_event_size=LARGEST_HEAD,
                                     timeout_graceful_shutdown=3, server_header=False)

@@ -116,6 +116,12 @@ class Workbench:
                                     build_date(getattr(self.store, "shown", None)))
         return self._summary
 
+    def warm(self) -> None:
+        """Read what every page shares (the names of every entity, the home page's
+        counts and quarters) once, before the first page asks."""
+        Lookup.of(self.store).resolver
+        self.summary()
+
     @staticmethod
     def nations() -> list[tuple[str, str]]:
         """The four nations: (code, name)."""
