@@ -5,8 +5,8 @@ and alias, one entity's profile, and the map around an entity.
 (an abbreviation offers every body that shares it). :func:`profile` is one
 entity: its properties and their sources, and its relationships grouped by
 type and direction, each with its sources and the entity at its other end;
-NRM referral figures (REFERRED, and their quarterly totals) are counted but
-not listed, since a country has thousands: the saved query
+NRM referral figures (REFERRED, and their quarterly totals) are not listed,
+since a country has thousands (their quarterly totals are counted): the saved query
 ``referrals-by-quarter`` gives their trend. :func:`entity_map` is the
 selection a neighbourhood map draws: an entity, the entities it is most
 linked to, and those of each entity the reader expanded.
@@ -85,7 +85,8 @@ class Profile:
     props: dict
     sources: list[str]
     groups: list[LinkGroup]
-    figures: dict[str, int] = field(default_factory=dict)   # type -> relationships, not listed
+    #: Quarterly totals of NRM referrals (REFERRED_QUARTER) it has: counted, never listed
+    figures: dict[str, int] = field(default_factory=dict)
 
     @property
     def kind(self) -> str | None:
@@ -103,22 +104,19 @@ def _checked_label(label: str | None) -> str:
 def search(store, text: str, most: int = 20) -> list[Match]:
     """Entities whose names or aliases match ``text``, best first (see
     :meth:`htkg.graph.resolver.Resolver.search`), with each organisation's kind."""
-    resolver = Lookup.of(store).resolver
-    found = resolver.search(text, most)
-    if not found:
-        return []
-    kinds = {r["id"]: r["kind"] for r in store.read(
-        "MATCH (n:Organisation) WHERE n.id IN $ids RETURN n.id AS id, n.kind AS kind",
-        {"ids": [i for i, _ in found if resolver.label(i) == "Organisation"]}).rows}
-    return [Match(i, resolver.label(i) or "", resolver.name(i) or i, matched, kinds.get(i))
-            for i, matched in found]
+    lookup = Lookup.of(store)
+    resolver = lookup.resolver
+    return [Match(i, resolver.label(i) or "", resolver.name(i) or i, matched, lookup.kind(i))
+            for i, matched in resolver.search(text, most)]
 
 
 # -- one entity ------------------------------------------------------------------------
 def profile(store, entity: str, most: int = MOST_LINKS) -> Profile:
     """The entity ``entity`` names (id, name or alias): its properties and
     sources, and its relationships grouped by type and direction, at most
-    ``most`` listed; NRM figures are counted in ``figures`` only.
+    ``most`` listed; NRM figures are not listed, and ``figures`` counts their
+    quarterly totals (a body's with each nationality, a country's with each
+    first responder, per quarter).
 
     Raises :class:`~htkg.errors.ResolveError` (with the closest matches) for a
     name that means no entity, or several.
@@ -127,23 +125,31 @@ def profile(store, entity: str, most: int = MOST_LINKS) -> Profile:
     entity_id = lookup.entity(entity)
     label = _checked_label(lookup.resolver.label(entity_id))
     match = f"MATCH (n:{label} {{id: $id}})"
-    props = dict(store.read(f"{match} RETURN properties(n) AS props",
-                            {"id": entity_id}).rows[0]["props"] or {})
-    counts = store.read(f"{match}-[r]-(m) RETURN type(r) AS type, startNode(r).id = $id AS out, "
-                        f"count(*) AS n", {"id": entity_id}).rows
-    rows = store.read(
-        f"{match}-[r]-(m) WHERE NOT type(r) IN $figures "
+    head = store.read(f"{match} RETURN properties(n) AS props, "
+                      f"COUNT {{ (n)-[:{SUMMARY}]-() }} AS totals", {"id": entity_id}).rows[0]
+    props = dict(head["props"] or {})
+    figures = {SUMMARY: head["totals"]} if head["totals"] else {}
+    # The types to list, named in the pattern: the engine then never walks the
+    # thousands of referral figures a country or a first responder has.
+    listed = "|".join(t for t in load_schema().relationships if t not in FIGURES)
+    found = store.read(
+        f"{match}-[r:{listed}]-(m) "
         "RETURN type(r) AS type, startNode(r).id = $id AS out, m.id AS other, m.name AS name, "
         "labels(m)[0] AS label, properties(r) AS props "
         "ORDER BY type, out DESC, toLower(coalesce(m.name, m.id)), m.id",
-        {"id": entity_id, "figures": list(FIGURES)}, most=most).rows
+        {"id": entity_id}, most=most)
+    rows = found.rows
+    if found.more:      # count what was left out
+        counts = store.read(f"{match}-[r:{listed}]-(m) RETURN type(r) AS type, "
+                            f"startNode(r).id = $id AS out, count(*) AS n", {"id": entity_id}).rows
+    else:
+        tally: dict[tuple[str, bool], int] = {}
+        for r in rows:
+            tally[(r["type"], r["out"])] = tally.get((r["type"], r["out"]), 0) + 1
+        counts = [{"type": k[0], "out": k[1], "n": n} for k, n in tally.items()]
     groups: dict[tuple[str, bool], LinkGroup] = {}
-    figures: dict[str, int] = {}
     for c in sorted(counts, key=lambda c: (c["type"], not c["out"])):
-        if c["type"] in FIGURES:
-            figures[c["type"]] = figures.get(c["type"], 0) + c["n"]
-        else:
-            groups[(c["type"], c["out"])] = LinkGroup(c["type"], c["out"], total=c["n"])
+        groups[(c["type"], c["out"])] = LinkGroup(c["type"], c["out"], total=c["n"])
     for r in rows:
         rel = dict(r["props"] or {})
         sources = list(rel.pop("sources", None) or [])

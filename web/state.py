@@ -27,9 +27,11 @@ from htkg.reports.reading import Reader
 
 #: Rows a query's page or download holds at most, unless the app is told otherwise.
 MAX_ROWS = 2000
-#: How many made maps and reports are kept (each page is a few hundred KiB to 2 MiB).
-KEPT_MAPS = 24
-KEPT_REPORTS = 12
+#: How many made maps and reports are kept (each page is a few hundred KiB to 2 MiB),
+#: and referral trends (a few KiB each).
+KEPT_MAPS = 32
+KEPT_REPORTS = 32
+KEPT_TRENDS = 1024
 
 
 class Kept:
@@ -98,6 +100,7 @@ class Workbench:
         self._context = None
         self.maps = Kept(KEPT_MAPS)
         self.reports = Kept(KEPT_REPORTS)
+        self.trends = Kept(KEPT_TRENDS)
 
     # -- made once --------------------------------------------------------------------
     @property
@@ -118,9 +121,12 @@ class Workbench:
 
     def warm(self) -> None:
         """Read what every page shares (the names of every entity, the home page's
-        counts and quarters) once, before the first page asks."""
+        counts, the quarters the figures cover and which hold figures) once, before
+        the first page asks."""
         Lookup.of(self.store).resolver
         self.summary()
+        for quarter in self.context.quarters:
+            self.context.has_figures(quarter)
 
     @staticmethod
     def nations() -> list[tuple[str, str]]:
@@ -139,14 +145,13 @@ class Workbench:
         return browse.profile(self.store, entity)
 
     def trend(self, profile: browse.Profile):
-        """The referral trend of a country or a first responder, or None."""
-        if not profile.figures:
+        """The referral trend of a country or a first responder, or None; made once
+        for each (a sum over the figures of every quarter)."""
+        if not profile.figures or profile.label not in ("Country", "Organisation"):
             return None
-        if profile.label == "Country":
-            return referral_trend(self.store, country=profile.id, context=self.context)
-        if profile.label == "Organisation":
-            return referral_trend(self.store, responder=profile.id, context=self.context)
-        return None
+        which = "country" if profile.label == "Country" else "responder"
+        return self.trends.get(profile.id, lambda: referral_trend(
+            self.store, context=self.context, **{which: profile.id}))
 
     def entity_map(self, entity: str, expand: list[str]) -> str:
         key = ("entity", entity, tuple(expand))
