@@ -47,7 +47,9 @@ def app(db: str | None, host: str, port: int, open_browser: bool, timeout: float
 
         htkg app --open
 
-        HTKG_APP_PASSWORD=$(cat ~/.htkg-app-password) htkg app --host 0.0.0.0 --port 8080
+        export HTKG_APP_PASSWORD=$(cat ~/.htkg-app-password)
+
+        htkg app --host 0.0.0.0 --port 8080
     """
     from htkg.web import serve  # deferred: the web stack loads only for the app
     try:

@@ -280,3 +280,14 @@ def test_ctrl_c_and_sigterm_stop_the_app_cleanly(hostile_report_store, app_serve
                                                                  "PATH": "/usr/bin:/bin"},
                             timeout=300)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_command_states_the_apps_own_defaults():
+    from htkg.commands import app as command
+    from htkg.web import DEFAULT_PORT, DEFAULT_TIMEOUT
+    from htkg.web.state import MAX_ROWS
+    assert (command.DEFAULT_PORT, command.DEFAULT_TIMEOUT, command.DEFAULT_ROWS) == (
+        DEFAULT_PORT, DEFAULT_TIMEOUT, MAX_ROWS)
+    help_text = " ".join(CliRunner().invoke(main, ["app", "--help"]).output.split())
+    assert "[default: 127.0.0.1]" in help_text and "[default: 8765;" in help_text
+    assert "[default: 20.0;" in help_text and "[default: 2000;" in help_text

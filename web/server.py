@@ -140,7 +140,8 @@ def serve(db=None, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
             app = make_app(store, access, timeout=seconds, max_rows=max_rows,
                            queries_dirs=queries_dirs)
             app.bench.warm()        # what every page shares, read before the first page asks
-            config = uvicorn.Config(app, lifespan="off", access_log=False, log_level="warning",
+            config = uvicorn.Config(app, http="h11", lifespan="off", access_log=False,
+                                    log_level="warning",
                                     h11_max_incomplete_event_size=LARGEST_HEAD,
                                     timeout_graceful_shutdown=3, server_header=False)
             server = uvicorn.Server(config)
