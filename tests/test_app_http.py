@@ -291,3 +291,33 @@ def test_the_command_states_the_apps_own_defaults():
     help_text = " ".join(CliRunner().invoke(main, ["app", "--help"]).output.split())
     assert "[default: 127.0.0.1]" in help_text and "[default: 8765;" in help_text
     assert "[default: 20.0;" in help_text and "[default: 2000;" in help_text
+
+
+def test_the_connection_finder_draws_and_sources_each_chain(app):
+    url, _ = app
+    status, _, body = get(url + "connection?from=Royal+Mail&to=HO")
+    assert status == 200
+    text = body.replace("&lt;", "<").replace("&gt;", ">")
+    # The chains the saved query `connection` returns, shortest first, each step sourced.
+    assert "3 chains" in text
+    assert ("Royal Mail -[MENTIONED_IN ¶4.4]-> Inter-Departmental Ministerial Group on Human "
+            "Trafficking, 2013-03-11 <-[ATTENDED chair]- Home Office") in text
+    assert "idmg-2013-03-11.txt ¶4.4 (minutes)" in text and "idmg-2013-03-11.txt:8 (minutes)" in text
+    assert 'href="/entity/royal-mail"' in text and 'href="/entity/home-office"' in text
+    assert 'src="/queries/connection/map?from=Royal+Mail&amp;to=HO"' in body
+    status, _, page = get(url + "queries/connection/map?from=Royal+Mail&to=HO")
+    assert status == 200 and '"id":"royal-mail"' in page and '"id":"home-office"' in page
+    status, _, body = get(url + "connection?from=Kalayaan&to=Nigeria")
+    assert status == 200 and "0 chains" in body and "No chain of at most 6 steps" in body
+
+
+def test_pages_read_without_scripts(app):
+    """What a reader needs is in the page as served: no script builds it."""
+    url, _ = app
+    _, _, body = get(url + "entity/foreign-and-commonwealth-office")
+    for words in ("<h1 id=\"name\">Foreign and Commonwealth Office</h1>",
+                  'href="/entity/serious-organised-crime-agency"', "fixture/registry.yaml:140",
+                  "<noscript>"):
+        assert words in body, words
+    _, _, body = get(url + "country/Nigeria/report.html")
+    assert "<h1>Nigeria</h1>" in body and "<svg class=\"chart\"" in body
