@@ -6,7 +6,8 @@ entities (label and every stored property) and every stored relationship
 among them, one per stored relationship, in full. It is one of:
 
 - the overview (no focus, no query): every entity, or those of the kinds
-  and labels given; lone countries are left out of an unfiltered overview;
+  and labels given; lone countries and the official geography (areas and
+  councils) are left out of an unfiltered overview;
 - a focus (id, name or alias) and its neighbours to a depth, hop by hop;
 - what a saved query returns (nodes, relationships, paths; for values, the
   entities they name), with the entities its parameters name (anchors).
@@ -28,6 +29,7 @@ import neo4j.graph as ng
 
 from htkg.errors import QueryError
 from htkg.graph.lookup import Lookup
+from htkg.graph.records import Provenance
 from htkg.graph.store import plain
 from htkg.graph.summary import TYPE as SUMMARY
 from htkg.queries import bind, load_catalogue, user_dirs
@@ -198,6 +200,15 @@ def overview(store, labels: list[str], kinds: list[str]) -> Selection:
     if filtered:
         title += ": " + ", ".join([*labels, *kinds])
     else:
+        geography = [n for n, e in nodes.items() if _geography(e)]
+        if geography:
+            areas = sum(1 for n in geography if nodes[n].label == "Area")
+            for n in geography:
+                del nodes[n]
+            rels = [r for r in rels if r.a in nodes and r.b in nodes]
+            notes.append(f"the official geography is left out: {areas} areas and "
+                         f"{len(geography) - areas} councils (map them with --label Area or "
+                         f"--kind local_authority)")
         linked = {r.a for r in rels} | {r.b for r in rels}
         alone = [n for n, e in nodes.items() if e.label == "Country" and n not in linked]
         if alone:
@@ -206,6 +217,16 @@ def overview(store, labels: list[str], kinds: list[str]) -> Selection:
             notes.append(f"{len(alone)} countries with no relationship on this map are left out "
                          f"(map them with --label Country)")
     return Selection(nodes, rels, title, notes)
+
+
+def _geography(entity: Entity) -> bool:
+    """An area of the official geography, or a council known only from its list of
+    councils: many, and drawn only when asked for."""
+    if entity.label == "Area":
+        return True
+    sources = entity.props.get("sources") or []
+    return (entity.label == "Organisation" and entity.props.get("kind") == "local_authority"
+            and bool(sources) and all(Provenance.parse(s).loader == "geography" for s in sources))
 
 
 def neighbourhood(store, entity: str, depth: int = 1, labels: list[str] = (),

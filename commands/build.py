@@ -92,6 +92,10 @@ def _summary(out: Console, result: htkg.BuildResult) -> None:
                   f"{types.get('REFERRED', 0)} REFERRED relationships in the graph; "
                   f"reconciled against published totals in {checked} files: "
                   + (f"differences in {differ} (see above)" if differ else "all equal"))
+        from htkg.loaders.nrm import coverage   # deferred: the loaders pull in networkx
+        quarters = coverage(f.path for f in nrm)
+        if quarters:
+            out.print(visible("NRM figures' quarters: " + "; ".join(quarters)))
     for path, why in result.skipped:
         out.print(visible(f"skipped {path}: {why}"))
     if result.unresolved:

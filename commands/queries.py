@@ -11,7 +11,14 @@ from htkg.output import json_text, render
 
 
 
-def _show(columns: list[str], rows: list[dict], fmt: str) -> None:
+def _show(columns: list[str], rows: list[dict], fmt: str, caveat: str = "") -> None:
+    """Rows in the format asked for, with the query's caveat: a line above a table,
+    a ``caveat`` field on each row of JSON and CSV."""
+    from htkg.queries import with_caveat  # deferred: keeps start-up fast
+    if caveat and fmt == "table":
+        emit(f"Caveat: {caveat}")
+    elif caveat:
+        columns, rows = with_caveat(columns, rows, caveat)
     emit(render(columns, rows, fmt))
 
 
@@ -22,7 +29,7 @@ def _show(columns: list[str], rows: list[dict], fmt: str) -> None:
               help="Print the saved query NAME: its header as written, then the exact Cypher "
                    "that 'htkg query NAME' runs.")
 def list_queries(fmt: str, query_dirs: tuple[Path, ...], show: str | None) -> None:
-    """List the saved queries: name, parameters and description.
+    """List the saved queries: name, parameters and description, and their caveats.
 
     Queries from your own folders (--queries, $HTKG_QUERIES) are listed
     beside the bundled ones, with their file. Run one with 'htkg query NAME';
@@ -49,9 +56,14 @@ def list_queries(fmt: str, query_dirs: tuple[Path, ...], show: str | None) -> No
         return
     rows = [{"name": q.name,
              "parameters": ", ".join(p.signature for p in q.params) or "-",
-             "description": q.description + ("" if q.bundled else f" [{q.path}]")}
+             "description": q.description + ("" if q.bundled else f" [{q.path}]")
+                            + (" (see its caveat below)" if q.caveat else "")}
             for q in cat]
     _show(["name", "parameters", "description"], rows, "table")
+    caveats = [q for q in cat if q.caveat]
+    if caveats:
+        emit("\nCaveats, printed with each result:\n" + "\n".join(
+            f"  {q.name}: {q.caveat}" for q in caveats))
 
 
 @click.command("query")
@@ -65,6 +77,9 @@ def list_queries(fmt: str, query_dirs: tuple[Path, ...], show: str | None) -> No
 def run_saved(name: str, params: tuple[str, ...], fmt: str, db: str | None,
               query_dirs: tuple[Path, ...], timeout: float) -> None:
     """Run the saved query NAME, read-only, with typed parameters.
+
+    A query with a caveat prints it with the result: a line above the table,
+    and a 'caveat' field on each row in JSON and CSV.
 
     Names of bodies, people, sectors, meetings and countries are resolved
     through the graph (ids, names, aliases; countries also by ISO code or
@@ -84,4 +99,4 @@ def run_saved(name: str, params: tuple[str, ...], fmt: str, db: str | None,
     check(query, given)  # fail fast, before the store opens
     with open_store(db, timeout=timeout) as store:
         result = run_query(store, query, given)
-    _show(result.columns, result.rows, fmt)
+    _show(result.columns, result.rows, fmt, query.caveat)

@@ -78,6 +78,8 @@ def queries() -> str:
         out.append("")
         if q.note:
             out += [f"Note: {q.note}", ""]
+        if q.caveat:
+            out += [f"Caveat (printed with every result): {q.caveat}", ""]
         out += ["```sh", *q.examples, "```", "", f"Source: [`{q.path}`](../{q.path})", ""]
     return "\n".join(out)
 

@@ -7,16 +7,21 @@ command that resolves several names reads them once. A name that means
 nothing or several things is a :class:`~htkg.errors.ResolveError` that
 lists the closest matches or the choices.
 
+GOV.UK gives two of its bodies the abbreviation CSC; the bundled graph gives "GLA" to the
+Gangmasters Licensing Authority alone (it holds no Greater London Authority):
+
 >>> r = Resolver()
 >>> r.add("royal-mail", "Organisation", ["Royal Mail", "royal-mail", "Royal Mail Group"])
->>> r.add("greater-london-authority", "Organisation", ["Greater London Authority", "GLA"])
+>>> r.add("civil-service-commission", "Organisation", ["Civil Service Commission", "CSC"])
+>>> r.add("commonwealth-scholarship-commission-in-the-uk", "Organisation",
+...       ["Commonwealth Scholarship Commission in the UK", "CSC"])
 >>> r.add("gangmasters-licensing-authority", "Organisation", ["Gangmasters Licensing Authority", "GLA"])
->>> resolve_entity(r, "royal mail group")
-'royal-mail'
->>> resolve_entity(r, "GLA")
+>>> resolve_entity(r, "royal mail group"), resolve_entity(r, "GLA")
+('royal-mail', 'gangmasters-licensing-authority')
+>>> resolve_entity(r, "CSC")
 Traceback (most recent call last):
 ...
-htkg.errors.ResolveError: 'GLA' could mean several: Gangmasters Licensing Authority (gangmasters-licensing-authority), Greater London Authority (greater-london-authority); give the id
+htkg.errors.ResolveError: 'CSC' could mean several: Civil Service Commission (civil-service-commission), Commonwealth Scholarship Commission in the UK (commonwealth-scholarship-commission-in-the-uk); give the id
 """
 from __future__ import annotations
 

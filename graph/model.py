@@ -67,6 +67,8 @@ class KnowledgeGraph:
     tables: dict[str, RelationshipTable] = field(default_factory=dict)
     # Every entity's names as shown, so that a lookalike body is refused (graph/lookalike.py).
     lookalikes: LookalikeIndex = field(default_factory=LookalikeIndex, repr=False)
+    # Partial entities still missing required properties: id -> (what completes it, source).
+    incomplete: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
 
     # -- adding -----------------------------------------------------------
     def add(self, record: Node | Edge) -> None:
@@ -93,6 +95,33 @@ class KnowledgeGraph:
         file, line = where(record.source)
         return LoadError(message, file, line)
 
+    def check_complete(self) -> None:
+        """Refuse a partial entity that no file completed (see :class:`Node`).
+
+        >>> kg = KnowledgeGraph()
+        >>> kg.add(Node("Organisation", "home-office", {"nation": ["GB-ENG"]},
+        ...             "organisations.yaml:3 (registry)", completed_by="GOV.UK's 'home-office'"))
+        >>> kg.check_complete()
+        Traceback (most recent call last):
+        ...
+        htkg.errors.LoadError: organisations.yaml:3: Organisation 'home-office' is missing required properties: name, kind; it leaves them to GOV.UK's 'home-office', which no file loaded gave
+        >>> kg.add(Node("Organisation", "home-office", {"name": "Home Office", "kind": "department"}))
+        >>> kg.check_complete()
+        """
+        for node_id, (completed_by, source) in sorted(self.incomplete.items()):
+            label, props = self.node(node_id)
+            missing = self._missing(self.schema.labels[label].properties, props)
+            raise self._fail(Node(label, node_id, {}, source),
+                             f"{label} '{node_id}' is missing required "
+                             f"propert{'y' if len(missing) == 1 else 'ies'}: "
+                             f"{', '.join(missing)}; it leaves them to {completed_by}, "
+                             f"which no file loaded gave")
+
+    @staticmethod
+    def _missing(declared: dict, props: dict) -> list[str]:
+        return [p.name for p in declared.values()
+                if p.required and p.name not in props and p.name not in ("id", "sources")]
+
     def _clean(self, record, declared: dict, what: str, new: bool) -> dict:
         clean: dict[str, Any] = {}
         for name, value in record.props.items():
@@ -106,9 +135,8 @@ class KnowledgeGraph:
                 clean[name] = prop.clean(value)
             except ValueError as exc:
                 raise self._fail(record, f"{what}: property '{name}': {exc}") from None
-        if new:
-            missing = [p.name for p in declared.values()
-                       if p.required and p.name not in clean and p.name not in ("id", "sources")]
+        if new and not getattr(record, "completed_by", None):
+            missing = self._missing(declared, clean)
             if missing:
                 raise self._fail(record, f"{what} is missing required "
                                          f"propert{'y' if len(missing) == 1 else 'ies'}: "
@@ -127,17 +155,22 @@ class KnowledgeGraph:
         existing = self.g.nodes.get(node.id)
         what = f"{node.label} '{node.id}'"
         props = self._clean(node, label.properties, what, new=existing is None)
-        self.lookalikes.check(node, new=existing is None)
+        # A partial entity is checked again when another file completes it (its name).
+        self.lookalikes.check(node, new=existing is None or node.id in self.incomplete)
         if existing is None:
             props.setdefault("aliases", [])
             props["sources"] = [node.source] if node.source else []
             props["id"] = node.id
             self.g.add_node(node.id, label=node.label, props=props)
+            if node.completed_by and self._missing(label.properties, props):
+                self.incomplete[node.id] = (node.completed_by, node.source)
             return
         if existing["label"] != node.label:
             raise self._fail(node, f"id '{node.id}' is already a {existing['label']}, "
                                    f"not a {node.label} (ids are unique across labels)")
         self._merge(existing["props"], props, node.source)
+        if node.id in self.incomplete and not self._missing(label.properties, existing["props"]):
+            del self.incomplete[node.id]
 
     @staticmethod
     def _merge(target: dict, props: dict, source: str) -> None:

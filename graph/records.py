@@ -13,12 +13,19 @@ from pathlib import Path
 
 @dataclass
 class Node:
-    """One entity: a label, a stable id, its properties and where it came from."""
+    """One entity: a label, a stable id, its properties and where it came from.
+
+    ``completed_by`` marks a partial entity: its required properties (a name,
+    a kind) come from another file of the same build, which this text names
+    (a registry entry that extends GOV.UK's record of a body says so). The
+    model checks them once every file has loaded.
+    """
 
     label: str
     id: str
     props: dict = field(default_factory=dict)
     source: str = ""
+    completed_by: str | None = None
 
 
 @dataclass

@@ -29,6 +29,7 @@ from htkg.graph.bolt import BoltWriter
 from htkg.graph.bulk import BulkWriter
 from htkg.graph.model import KnowledgeGraph
 from htkg.graph.store import Store, Target, _connect, _driver_message, resolve_target
+from htkg.graph.succession import annotate as annotate_status
 from htkg.graph.summary import summarise_referrals
 from htkg.graph.writing import (WriteStats, Writer, _Unverified, create_constraints, verify,
                                 write_rows)
@@ -49,9 +50,11 @@ def writer_for(target: Target, progress: Progress | None = None) -> Writer:
 def write_store(kg: KnowledgeGraph, db: str | None = None,
                 progress: Progress | None = None) -> tuple[WriteStats, Target]:
     """Write a complete in-memory graph to ``db`` (a directory, a URI, or the default
-    store), with its derived relationships computed first
-    (:func:`htkg.graph.summary.summarise_referrals`)."""
+    store), with what is derived computed first: the quarterly totals
+    (:func:`htkg.graph.summary.summarise_referrals`) and each body's status
+    (:func:`htkg.graph.succession.annotate`)."""
     summarise_referrals(kg)
+    annotate_status(kg)
     target = resolve_target(db)
     with writer_for(target, progress) as writer:
         writer.open(kg)

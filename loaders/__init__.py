@@ -1,7 +1,8 @@
 """Loaders: one adapter per kind of source, behind the protocol of :mod:`.base`.
 
 :data:`LOADERS` lists them in the order they are asked (and their files are
-loaded: the registry first, so every name a later file uses can resolve);
+loaded: the registry first, so every name a later file uses can resolve, then
+GOV.UK's organisations, which complete the registry entries that extend them);
 :func:`route` finds the one that recognises a file. Building from loaders is
 :mod:`htkg.pipeline`'s work.
 """
@@ -10,11 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from htkg import textfile
-from htkg.loaders import minutes, nrm, rdf, registry
+from htkg.loaders import geography, govuk, minutes, nrm, rdf, registry
 from htkg.loaders.base import FileReport, Loader, Source
 
 #: Every loader, in the order they are asked and their files loaded.
-LOADERS: tuple[Loader, ...] = (registry, minutes, nrm, rdf)
+LOADERS: tuple[Loader, ...] = (registry, govuk, geography, minutes, nrm, rdf)
 
 __all__ = ["FileReport", "LOADERS", "Loader", "Source", "known_kinds", "route", "unknown_kind"]
 

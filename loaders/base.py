@@ -10,7 +10,11 @@ A loader is a module (or any object) with:
 
 Optionally ``parallel(source) -> bool``: True when the file may be read in a
 worker process (its records depend only on what was loaded before the build
-began reading that group of files; see :mod:`htkg.pipeline.parallel`).
+began reading that group of files; see :mod:`htkg.pipeline.parallel`); and
+``rank(source) -> int``: where the file comes among the loader's files (lower
+first; files of equal rank keep the order they were given in), for a loader
+whose files build on one another (the geography: police force areas before
+the districts that lie in them, districts before the councils that govern them).
 
 A loader knows nothing about where its records go: it never edits the model
 or writes to a database. It resolves names through ``ctx.resolver()`` and
@@ -29,12 +33,12 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Protocol, Union
 
 from htkg import textfile
-from htkg.graph.model import Unresolved
+from htkg.graph.model import KnowledgeGraph, Unresolved
 from htkg.graph.records import Edge, Node
 from htkg.graph.resolver import Resolver
 
-__all__ = ["CheckedRows", "Edge", "EdgeRows", "FileReport", "Loader", "Node", "Note",
-           "ReadContext", "Record", "RowsRead", "Source", "Unresolved"]
+__all__ = ["CheckedRows", "Edge", "EdgeRows", "FileReport", "GraphContext", "Loader", "Node",
+           "Note", "ReadContext", "Record", "RowsRead", "Source", "Unresolved"]
 
 
 @dataclass
@@ -128,6 +132,46 @@ class ReadContext(Protocol):
 
     def entity(self, entity_id: str) -> tuple[str, dict] | None:
         """(label, a copy of the properties) of an entity loaded so far, or None."""
+
+    def by_property(self, prop: str) -> dict[Any, list[str]]:
+        """The entities loaded so far with a single-valued ``prop``: value -> their ids."""
+
+    def related(self, entity_id: str, rel_type: str) -> list[str]:
+        """Ids of what an entity loaded so far links to by ``rel_type``, sorted."""
+
+
+@dataclass
+class GraphContext:
+    """A :class:`ReadContext` over a graph: the pipeline's (which adds a cached
+    resolver), or one a library function gives a loader to read a file into a graph of
+    its own (:func:`htkg.loaders.govuk.load_into`)."""
+
+    kg: KnowledgeGraph
+    options: dict[str, Any] = field(default_factory=dict)
+    progress: Callable[[str, int, int], None] | None = None
+
+    def resolver(self) -> Resolver:
+        return Resolver.from_graph(self.kg)
+
+    def entity(self, entity_id: str | None) -> tuple[str, dict] | None:
+        found = self.kg.node(entity_id) if entity_id else None
+        if found is None:
+            return None
+        label, props = found
+        return label, {k: list(v) if isinstance(v, list) else v for k, v in props.items()}
+
+    def by_property(self, prop: str) -> dict[Any, list[str]]:
+        out: dict[Any, list[str]] = {}
+        for node_id, _, props in self.kg.nodes():
+            value = props.get(prop)
+            if value is not None and not isinstance(value, list):
+                out.setdefault(value, []).append(node_id)
+        return out
+
+    def related(self, entity_id: str, rel_type: str) -> list[str]:
+        if self.kg.node(entity_id) is None:
+            return []
+        return sorted(b for t, b in self.kg.targets(entity_id) if t == rel_type)
 
 
 class Loader(Protocol):

@@ -22,8 +22,9 @@ from htkg.errors import LoadError
 from htkg.graph.model import KnowledgeGraph
 from htkg.graph.records import Edge, Node, provenance
 from htkg.graph.resolver import Resolver
-from htkg.loaders import nationality
-from htkg.loaders.base import Record, RowsRead, Source
+from htkg.graph.succession import annotate as annotate_status
+from htkg.loaders import govuk, nationality
+from htkg.loaders.base import Note, Record, RowsRead, Source
 from htkg.yamlfile import line_of, parse_yaml
 
 LOADER = "registry"
@@ -52,6 +53,12 @@ LINKS = {
 }
 # Keys that are not node properties and not links.
 _SKIP = {"id"}
+#: The UK's four nations, as ISO 3166-2 codes.
+UK_NATIONS = ("GB-ENG", "GB-NIR", "GB-SCT", "GB-WLS")
+#: Shorthands an entry's ``nation`` may use for several nations (ISO 3166-2 has the
+#: last three): the whole UK, Great Britain, England and Wales.
+NATION_GROUPS = {"UK": UK_NATIONS, "GB-UKM": UK_NATIONS,
+                 "GB-GBN": ("GB-ENG", "GB-SCT", "GB-WLS"), "GB-EAW": ("GB-ENG", "GB-WLS")}
 # Kosovo has no ISO 3166-1 code; XK is the user-assigned code in common use.
 _EXTRA_COUNTRIES = [("XK", "XKX", "Kosovo", "https://www.iso.org/obp/ui/#search/code/")]
 
@@ -125,11 +132,41 @@ def file_records(path: str | Path) -> tuple[list[Node], list[Edge]]:
                     a, b = (entry_id, target) if direction == "out" else (target, entry_id)
                     edges.append(Edge(rel_type, a, b, dict(rel_props), src))
                 continue
-            if key == "nation" and isinstance(value, str):
-                value = [value]
+            if key == "nation":
+                value = nations(value, shown, line_of(entry, key))
             props[key] = _plain(value)
-        nodes.append(Node(label, entry_id, props, provenance(LOADER, shown, at)))
+        slug = entry.get("govuk_slug")
+        partial = (f"GOV.UK's record '{slug}' (the GOV.UK organisations file)"
+                   if isinstance(slug, str) and "name" not in entry else None)
+        nodes.append(Node(label, entry_id, props, provenance(LOADER, shown, at),
+                          completed_by=partial))
     return nodes, edges
+
+
+def nations(value: Any, shown: str = "<registry>", line: int | None = None) -> Any:
+    """An entry's ``nation`` as the nations' codes: shorthands written out, and the
+    ambiguous "GB" refused.
+
+    >>> nations("UK"), nations(["GB-GBN"]), nations(["GB-WLS", "GB-ENG"])
+    (['GB-ENG', 'GB-NIR', 'GB-SCT', 'GB-WLS'], ['GB-ENG', 'GB-SCT', 'GB-WLS'], ['GB-WLS', 'GB-ENG'])
+    >>> nations("GB", "a.yaml", 7)
+    Traceback (most recent call last):
+    ...
+    htkg.errors.LoadError: a.yaml:7: nation 'GB' is ambiguous (the United Kingdom, or Great Britain without Northern Ireland?): write UK for the whole United Kingdom, GB-GBN for Great Britain (England, Scotland and Wales), or the nations' codes (GB-ENG, GB-NIR, GB-SCT, GB-WLS)
+    """
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list):
+        return value            # the model refuses it, saying what it expects
+    out: list = []
+    for item in items:
+        code = item.strip().upper() if isinstance(item, str) else item
+        if code == "GB":
+            raise LoadError("nation 'GB' is ambiguous (the United Kingdom, or Great Britain "
+                            "without Northern Ireland?): write UK for the whole United Kingdom, "
+                            "GB-GBN for Great Britain (England, Scotland and Wales), or the "
+                            "nations' codes (GB-ENG, GB-NIR, GB-SCT, GB-WLS)", shown, line)
+        out += [c for c in NATION_GROUPS.get(code, (item,)) if c not in out]
+    return out
 
 
 def _plain(value: Any) -> Any:
@@ -183,9 +220,14 @@ def load_registry(kg: KnowledgeGraph, files: list[Path] | None = None,
 
 @lru_cache(maxsize=1)
 def registry_graph() -> KnowledgeGraph:
-    """The bundled registry alone, built once per process. Do not modify it."""
+    """The bundled registry, completed by the GOV.UK organisations that ship with it
+    (:mod:`htkg.loaders.govuk`), with each body's status as a build writes it; built once
+    per process. Do not modify it."""
     kg = KnowledgeGraph()
     load_registry(kg)
+    govuk.load_into(kg)
+    kg.check_complete()
+    annotate_status(kg)
     return kg
 
 
@@ -204,8 +246,41 @@ def recognises(source: Source) -> bool:
 
 
 def read(source: Source, ctx) -> Iterable[Record]:
-    """A registry file of one's own: its entities, then its relationships."""
+    """A registry file of one's own: its entities, then its relationships, then a note
+    for each body it names otherwise than the graph already does (GOV.UK's name, kind
+    or parent): what is loaded first is shown."""
     nodes, edges = file_records(source.path)
     yield RowsRead(len(nodes))
     yield from nodes
     yield from edges
+    for text in differences(nodes, edges, ctx):
+        yield Note(text)
+
+
+def differences(nodes: list[Node], edges: list[Edge], ctx) -> list[str]:
+    """Where a file's entries name, class or place a body already loaded otherwise."""
+    out = []
+    parents: dict[str, set[str]] = {}
+    for e in edges:
+        if e.type == "PART_OF":
+            parents.setdefault(e.source_id, set()).add(e.target_id)
+    for node in nodes:
+        found = ctx.entity(node.id)
+        if found is None or found[0] != node.label:
+            continue
+        known = found[1]
+        who = f"{known.get('name') or node.id} ({node.id})"
+        name = node.props.get("name")
+        if name and known.get("name") and name != known["name"]:
+            out.append(f"{who}: this file names it '{name}', which is an alias; "
+                       f"'{known['name']}', loaded first, is shown")
+        kind = node.props.get("kind")
+        if kind and known.get("kind") and kind != known["kind"]:
+            out.append(f"{who}: kind {kind} in this file; {known['kind']}, loaded first, "
+                       f"is shown")
+        theirs = set(ctx.related(node.id, "PART_OF"))
+        ours = parents.get(node.id, set())
+        if theirs and ours and ours != theirs:
+            out.append(f"{who}: part of {', '.join(sorted(ours))} in this file, of "
+                       f"{', '.join(sorted(theirs))} as loaded; both are kept")
+    return out

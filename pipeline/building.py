@@ -15,6 +15,7 @@ from typing import Callable, Iterable
 from htkg.errors import QueryError
 from htkg.graph.model import KnowledgeGraph, Unresolved
 from htkg.graph.store import Result, Target, resolve_target
+from htkg.graph.succession import annotate as annotate_status
 from htkg.graph.summary import summarise_referrals
 from htkg.graph.writers import WriteStats, writer_for
 from htkg.loaders.base import FileReport
@@ -23,9 +24,13 @@ from htkg.pipeline.load import load
 
 Progress = Callable[[str, int, int], None]
 
+#: Frontline organisations with the regulators of their sector whose remit covers one of
+#: their nations, while those regulators exist.
 SAMPLE_QUERY = (
     "MATCH (o:Organisation {frontline_contact: true})-[:OPERATES_IN]->(s:Sector) "
     "OPTIONAL MATCH (reg:Organisation)-[:REGULATES]->(s) "
+    "WHERE reg.status = 'current' AND any(n IN reg.nation WHERE n IN o.nation) "
+    "WITH s, o, reg ORDER BY reg.name "
     "RETURN s.name AS sector, o.name AS organisation, collect(DISTINCT reg.name) AS regulators "
     "ORDER BY sector, organisation LIMIT 12")
 
@@ -86,6 +91,7 @@ def build(paths: Iterable[str | Path] = (), db: str | None = None, *, bundled: b
                       began=writer.open, loaded=writer.feed)
         kg = loaded.graph
         summarise_referrals(kg)             # derived once, before the writer finishes
+        annotate_status(kg)
         written = writer.finish(kg)
         result = BuildResult(target, kg, written, loaded.files, loaded.skipped,
                              seconds=time.perf_counter() - started)

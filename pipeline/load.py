@@ -15,16 +15,16 @@ import itertools
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Callable, Iterable
 
 from htkg import textfile
 from htkg.errors import LoadError
 from htkg.graph.model import KnowledgeGraph, Unresolved
 from htkg.graph.records import Edge, Node
 from htkg.graph.resolver import Resolver
-from htkg.loaders import LOADERS, registry, route, unknown_kind
-from htkg.loaders.base import (CheckedRows, EdgeRows, FileReport, Loader, Note, Record,
-                               RowsRead, Source)
+from htkg.loaders import LOADERS, govuk, registry, route, unknown_kind
+from htkg.loaders.base import (CheckedRows, EdgeRows, FileReport, GraphContext, Loader, Note,
+                               Record, RowsRead, Source)
 from htkg.pipeline import parallel
 
 Progress = Callable[[str, int, int], None]
@@ -40,7 +40,7 @@ def _shipped(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")
-                  and p.name != "README.md")
+                  and p.suffix != ".md")
 
 
 def bundled_reference() -> list[Path]:
@@ -74,12 +74,9 @@ class LoadResult:
 
 
 @dataclass
-class Context:
+class Context(GraphContext):
     """What loaders see of the build (:class:`htkg.loaders.base.ReadContext`)."""
 
-    kg: KnowledgeGraph
-    options: dict[str, Any] = field(default_factory=dict)
-    progress: Progress | None = None
     _resolver: Resolver | None = field(default=None, repr=False)
     _resolver_size: int = field(default=-1, repr=False)
 
@@ -90,13 +87,6 @@ class Context:
         if self._resolver is None or size != self._resolver_size:
             self._resolver, self._resolver_size = Resolver.from_graph(self.kg), size
         return self._resolver
-
-    def entity(self, entity_id: str) -> tuple[str, dict] | None:
-        found = self.kg.node(entity_id)
-        if found is None:
-            return None
-        label, props = found
-        return label, {k: list(v) if isinstance(v, list) else v for k, v in props.items()}
 
     def for_worker(self) -> "Context":
         """The same view for a worker process, which draws no progress bar."""
@@ -149,6 +139,12 @@ def merge(kg: KnowledgeGraph, loader: Loader, source: Source, records: Iterable[
     return report
 
 
+def _rank(loader: Loader, source: Source) -> int:
+    """Where a file comes among its loader's files (``loader.rank``; else as given)."""
+    rank = getattr(loader, "rank", None)
+    return 0 if rank is None else rank(source)
+
+
 def read_records(loader: Loader, source: Source, ctx) -> list[Record]:
     """Every record of one file, read whole before any is merged."""
     return list(loader.read(source, ctx))
@@ -158,7 +154,8 @@ def load(paths: Iterable[str | Path] = (), *, bundled: bool = True, figures: boo
          options: dict | None = None, progress: Progress | None = None,
          began: Callable[[KnowledgeGraph], None] | None = None,
          loaded: Callable[[KnowledgeGraph], None] | None = None) -> LoadResult:
-    """Load the bundled registry, reference data and figures, and every path.
+    """Load the bundled registry (with the GOV.UK organisations that complete it),
+    reference data and figures, and every path.
 
     ``bundled=False`` leaves out everything that ships (a graph made only of
     one's own files, such as an RDF export); ``figures=False`` keeps the
@@ -175,17 +172,24 @@ def load(paths: Iterable[str | Path] = (), *, bundled: bool = True, figures: boo
     kg = KnowledgeGraph()
     result = LoadResult(kg)
     ctx = Context(kg, dict(options or {}), progress)
+    completing = govuk.bundled_files() if bundled else []
     if bundled:
         result.files.append(merge(kg, registry, Source(registry.REGISTRY_DIR),
                                   registry.records()))
         result.files[-1].path = "(bundled registry)"
         result.files[-1].records = kg.size()
+        # GOV.UK's organisations complete the registry's entries for the bodies it lists
+        # (their names, formats, parents), before any file of one's own is read.
+        for path in completing:
+            source = Source(path)
+            result.files.append(merge(kg, govuk, source, read_records(govuk, source, ctx)))
     plan: list[tuple[Source, Loader]] = []
     given = expand(paths)
     if bundled:
-        shipped = bundled_reference() + (bundled_figures() if figures else [])
-        if shipped:
-            copies = {_fingerprint(p) for p in shipped}
+        shipped = ([p for p in bundled_reference() if p not in completing]
+                   + (bundled_figures() if figures else []))
+        if shipped or completing:
+            copies = {_fingerprint(p) for p in shipped + completing}
             kept = []
             for path, explicit in given:
                 if path.stat().st_size and _fingerprint(path) in copies:
@@ -204,7 +208,7 @@ def load(paths: Iterable[str | Path] = (), *, bundled: bool = True, figures: boo
             continue
         plan.append((source, loader))
     order = {loader.NAME: i for i, loader in enumerate(LOADERS)}
-    plan.sort(key=lambda item: order[item[1].NAME])
+    plan.sort(key=lambda item: (order[item[1].NAME], _rank(item[1], item[0])))
     after = loaded or (lambda kg: None)
     for loader, group in itertools.groupby(plan, key=lambda item: item[1]):
         sources = [source for source, _ in group]
@@ -223,6 +227,7 @@ def load(paths: Iterable[str | Path] = (), *, bundled: bool = True, figures: boo
             after(kg)
             if progress:
                 progress(stage, done, len(sources))
+    kg.check_complete()
     result.seconds = time.perf_counter() - started
     return result
 

@@ -21,11 +21,12 @@ import multiprocessing
 import os
 from typing import Any, Callable, Iterator
 
+from htkg import textfile
 from htkg.errors import HtkgError
 from htkg.loaders.base import CheckedRows, EdgeRows, Loader, Record, Source
 
 _STATE: Any = None          # (loader, context) inherited by the forked workers
-# Below this many bytes in a group the fork costs more than it saves.
+# Below this many bytes in a group (decompressed) the fork costs more than it saves.
 MIN_BYTES = 4 * 2**20
 
 
@@ -76,7 +77,7 @@ def read_many(loader: Loader, sources: list[Source], ctx,
     build starts its database then, in this process)."""
     global _STATE
     n = min(workers(), len(sources))
-    size = sum(s.path.stat().st_size for s in sources)
+    size = sum(textfile.plain_size(s.path) for s in sources)   # decompressed
     if (n < 2 or size < MIN_BYTES or _jvm_running()
             or "fork" not in multiprocessing.get_all_start_methods()):
         if started is not None:

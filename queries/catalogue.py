@@ -12,8 +12,11 @@ A saved query is a file whose first lines are ``//`` comments::
 
 Keys: ``name`` (the file name without ``.cypher``), ``description`` (one
 line), ``param`` (one per parameter: ``NAME (TYPE[, required|, default
-VALUE]) description``), ``example`` (one or more), ``note`` (optional). A
-line indented after ``//`` continues the field above it. Every ``$name`` the
+VALUE]) description``), ``example`` (one or more), ``note`` (optional), and
+``caveat`` (optional): what a reader must know before repeating a figure the
+query gives. ``htkg query`` prints it with every result: a line above the
+table, and a ``caveat`` field on each row in JSON and CSV (:func:`with_caveat`).
+A line indented after ``//`` continues the field above it. Every ``$name`` the
 Cypher uses must be declared, and every declared parameter used.
 :func:`parse_query` is pure; :func:`read_query` only opens the file.
 """
@@ -32,7 +35,7 @@ from htkg.queries.params import TYPES, bind, convert
 
 BUNDLED = Path(__file__).resolve().parent
 ENV = "HTKG_QUERIES"
-KEYS = ("name", "description", "param", "example", "note")
+KEYS = ("name", "description", "param", "example", "note", "caveat")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _KEY_LINE = re.compile(r"^//[ ]?([A-Za-z_]+):\s*(.*?)\s*$")
 _CONTINUED = re.compile(r"^//(?:\s{2,}|\t)(\S.*?)\s*$")
@@ -56,8 +59,9 @@ class Param:
     @property
     def signature(self) -> str:
         """``country (country, required)``, ``limit (int, default 50)``, ``year (int)``."""
+        default = str(self.default).lower() if isinstance(self.default, bool) else self.default
         extra = ", required" if self.required else (
-            f", default {self.default}" if self.default is not None else "")
+            f", default {default}" if self.default is not None else "")
         return f"{self.name} ({self.type}{extra})"
 
 
@@ -73,6 +77,7 @@ class SavedQuery:
     body_line: int = 1
     bundled: bool = False
     header: str = ""   # the header's lines as written in the file
+    caveat: str = ""   # printed with every result (see with_caveat)
 
     def listing(self) -> str:
         """The header as written, a blank line, then the exact Cypher that runs."""
@@ -99,7 +104,7 @@ class SavedQuery:
                                 "default": p.default, "description": p.description}
                                for p in self.params],
                 "examples": list(self.examples), "note": self.note or None,
-                "file": self.path, "bundled": self.bundled}
+                "caveat": self.caveat or None, "file": self.path, "bundled": self.bundled}
 
 
 def _code_only(cypher: str) -> str:
@@ -241,7 +246,7 @@ def parse_query(text: str, file: str = "<text>", expected_name: str | None = Non
             near = difflib.get_close_matches(k, KEYS, n=1)
             hint = f" (did you mean '{near[0]}'?)" if near else ""
             raise LoadError(f"unknown header key '{k}'{hint}; keys: {', '.join(KEYS)}", file, no)
-        if k in ("name", "description", "note") and fields[k]:
+        if k in ("name", "description", "note", "caveat") and fields[k]:
             raise LoadError(f"'{k}' is given twice (first at line {fields[k][0][1]})", file, no)
         fields[k].append((key.group(2), no))
         last = (k, len(fields[k]) - 1)
@@ -286,7 +291,8 @@ def parse_query(text: str, file: str = "<text>", expected_name: str | None = Non
     return SavedQuery(name=name, description=fields["description"][0][0], params=params,
                       examples=[v for v, _ in fields["example"]], cypher=cypher, path=file,
                       note=fields["note"][0][0] if fields["note"] else "", body_line=body_line,
-                      header="\n".join(lines[header_start:header_end]))
+                      header="\n".join(lines[header_start:header_end]),
+                      caveat=fields["caveat"][0][0] if fields["caveat"] else "")
 
 
 def read_query(path: str | Path, shown: str | None = None) -> SavedQuery:
@@ -371,6 +377,20 @@ def load_catalogue(dirs: Iterable[str | Path] = (), bundled: bool = True) -> Cat
         for q in read_folder(d):
             cat.add(q)
     return cat
+
+
+def with_caveat(columns: list[str], rows: list[dict], caveat: str
+                ) -> tuple[list[str], list[dict]]:
+    """The rows with a ``caveat`` field on each (and the column last), so that a
+    figure taken from JSON or CSV keeps its caveat; unchanged without one, or
+    when the query returns a ``caveat`` column of its own.
+
+    >>> with_caveat(["country", "people"], [{"country": "Albania", "people": 3}], "Partial.")
+    (['country', 'people', 'caveat'], [{'country': 'Albania', 'people': 3, 'caveat': 'Partial.'}])
+    """
+    if not caveat or "caveat" in columns:
+        return columns, rows
+    return [*columns, "caveat"], [{**row, "caveat": caveat} for row in rows]
 
 
 def run_query(store, query: SavedQuery, given: dict[str, Any] | None = None, *,

@@ -11,7 +11,7 @@ MATCH (a {id: $from}), (b {id: $to})
 WHERE a <> b
 MATCH p = allShortestPaths((a)-[:MEMBER_OF|ATTENDED|SENT_APOLOGIES|OWNS|AGREED_AT|MEETING_OF|
                                OPERATES_IN|REGULATES|ACTIVE_IN|SUCCEEDED_BY|PART_OF|
-                               WORKS_WITH|LEADS|MENTIONED_IN*..6]-(b))
+                               WORKS_WITH|LEADS|MENTIONED_IN|SERVES*..6]-(b))
 WITH p, nodes(p) AS ns, relationships(p) AS rs
 WITH p, ns, rs,
      [i IN range(0, size(rs) - 1) |

@@ -3,9 +3,12 @@
 // param: country (country, required) the country: name, ISO code or demonym
 // example: htkg query country-links -p country=Nigeria
 // example: htkg query country-links -p country=AL --format json
-// note: Referral rows give total people over every loaded quarter, and the latest quarter
-//   with its count; their sources are the NRM files (line-level rows: the referrals query).
+// note: Referral rows come first, the bodies that referred most people first; each gives
+//   total people over every loaded quarter, and the latest quarter with its count; their
+//   sources are the NRM files (line-level rows: the referrals query).
 //   A mention row means the body is named in the same agenda item as the country.
+//   status says whether the body still exists, and if not what succeeded it; a current body
+//   also lists, as inherited, the countries a body it succeeded worked in.
 CALL {
   MATCH (c:Country {id: $country})<-[r:REFERRED_QUARTER]-(o:Organisation)
   WITH o, r.year AS year, r.quarter AS quarter, r.people AS people,
@@ -29,6 +32,15 @@ CALL {
   MATCH (c:Country {id: $country})<-[r:ACTIVE_IN]-(o:Organisation)
   RETURN o, 'works in the country' AS connection, null AS detail, null AS paragraph,
          null AS meeting, null AS total_people, null AS latest_quarter, null AS latest_people,
+         r.sources AS sources
+  UNION ALL
+  MATCH (c:Country {id: $country})<-[r:ACTIVE_IN]-(old:Organisation)
+        -[:SUCCEEDED_BY*1..8]->(o:Organisation)
+  WHERE o.status = 'current' AND NOT EXISTS { MATCH (o)-[:ACTIVE_IN]->(c) }
+  RETURN o, 'works in the country (inherited)' AS connection,
+         'inherited from ' + old.name + coalesce(', dissolved ' + old.dissolved, '') +
+           ', which it succeeded' AS detail, null AS paragraph, null AS meeting,
+         null AS total_people, null AS latest_quarter, null AS latest_people,
          r.sources AS sources
   UNION ALL
   MATCH (c:Country {id: $country})<-[r:ACTIVE_IN]-(i:Initiative)<-[l:LEADS]-(o:Organisation)
@@ -55,6 +67,6 @@ CALL {
          null AS total_people, null AS latest_quarter, null AS latest_people,
          ow.sources AS sources
 }
-RETURN o.name AS body, o.id AS body_id, o.kind AS kind, connection, detail, paragraph, meeting,
-       total_people, latest_quarter, latest_people, sources
-ORDER BY body, connection, paragraph, detail
+RETURN o.name AS body, o.id AS body_id, o.kind AS kind, o.status AS status, connection, detail,
+       paragraph, meeting, total_people, latest_quarter, latest_people, sources
+ORDER BY coalesce(total_people, -1) DESC, body, connection, paragraph, detail

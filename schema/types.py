@@ -162,4 +162,22 @@ def cleaner(type_name: str, values: list[str] | None = None) -> Callable[[Any], 
                 raise ValueError(f"expected one of {', '.join(allowed)}; got {value!r}")
             return value
         return _enum
+    if type_name == "strings" and values:
+        return _strings_of(list(values))
     return TYPES[type_name]
+
+
+def _strings_of(allowed: list[str]) -> Callable[[Any], list[str]]:
+    """``strings`` whose every item is one of ``allowed``, kept in the order of
+    ``allowed`` and without repeats (a set written as a list).
+
+    >>> cleaner("strings", ["GB-ENG", "GB-WLS"])(["GB-WLS", "GB-ENG", "GB-WLS"])
+    ['GB-ENG', 'GB-WLS']
+    """
+    def _clean(value: Any) -> list[str]:
+        items = _strings(value)
+        bad = [v for v in items if v not in allowed]
+        if bad:
+            raise ValueError(f"expected each of {', '.join(allowed)}; got {bad[0]!r}")
+        return [v for v in allowed if v in items]
+    return _clean

@@ -40,11 +40,24 @@ def _work_in_a_temporary_directory(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def registry_store(tmp_path_factory) -> str:
-    """An embedded store holding the bundled registry only."""
+    """An embedded store of the bundled registry and reference data (no figures)."""
     import htkg
     db = tmp_path_factory.mktemp("registry-store")
-    htkg.build([], str(db))
+    htkg.build([], str(db), figures=False)
     return str(db)
+
+
+@pytest.fixture(scope="session")
+def default_build(tmp_path_factory) -> tuple[str, str, Path]:
+    """`htkg build` as a new user runs it, with no paths: the bundled registry, reference
+    data and figures. (store, what it printed, its overview map)"""
+    from click.testing import CliRunner
+    from htkg.cli import main
+    work = tmp_path_factory.mktemp("default-build")
+    result = CliRunner().invoke(main, ["build", "--db", str(work / "store"),
+                                       "--map", str(work / "overview.html")])
+    assert result.exit_code == 0, result.output
+    return str(work / "store"), result.output, work / "overview.html"
 
 
 @pytest.fixture(scope="session")
@@ -55,7 +68,8 @@ def formula_store(tmp_path_factory) -> str:
     from htkg.cli import main
     db = tmp_path_factory.mktemp("formula-store") / "store"
     result = CliRunner().invoke(main, ["build", str(FIXTURES / "hostile" / "formula-bodies.yaml"),
-                                       "--db", str(db), "--no-map"])
+                                       "--db", str(db), "--no-map",
+                                       "--no-figures"])
     assert result.exit_code == 0, result.output
     return str(db)
 

@@ -10,7 +10,8 @@ The corpus: small files in tests/fixtures/bad/ (hostile names, missing keys and
 columns, cut-off files), and variants generated here from good files (UTF-16,
 Latin-1 with accents, a PNG header, a NUL byte, a 5 MB line, a file cut mid-line)
 for each kind of input: registry YAML, minutes text, the NRM referral, Duty to
-Notify and longitudinal tables, Turtle, JSON-LD and N-Triples, and saved queries.
+Notify and longitudinal tables, Turtle, JSON-LD and N-Triples, GOV.UK Organisations
+API JSON, and saved queries.
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from htkg.cli import main
 TESTS = Path(__file__).parent
 FIX = TESTS / "fixtures" / "bad"
 NRM_GOOD = TESTS / "fixtures" / "nrm" / "good"
+GEOGRAPHY = TESTS / "fixtures" / "geography"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" + bytes(range(256)) * 8
 HUGE = 5_000_000
 # As tests/test_build.py: every node with each outgoing relationship, properties included.
@@ -69,9 +71,14 @@ BASES = {
                      "nrm_referrals_longitudinal_{v}.csv", 3, "Adult (18 or over)"),
     "dtn-longitudinal": (NRM_GOOD / "nrm_duty_to_notify_longitudinal.csv",
                          "nrm_duty_to_notify_longitudinal_{v}.csv", 2, "1000"),
+    "geography": (GEOGRAPHY / "lad19_csp19_pfa19_england_wales.csv", "lad19_pfa19_{v}.csv", 3,
+                  "Barrow-in-Furness"),
+    "councils": (GEOGRAPHY / "uk_local_authorities_mysociety.csv", "councils_{v}.csv", 3,
+                 "Barrow-in-Furness Borough Council"),
     "turtle": (TESTS / "fixtures" / "export" / "hand-written.ttl", "graph-{v}.ttl", 9,
                "Example Outreach Project"),
     "jsonld": (FIX / "rdf" / "base.jsonld", "graph-{v}.jsonld", 4, "JSON-LD Test Trust"),
+    "govuk": (FIX / "govuk" / "base-page.json", "govuk-{v}.json", 5, "Bad Input Test Agency"),
     "query": (TESTS / "fixtures" / "queries" / "mine" / "bodies-in-nation.cypher",
               "{v}/bodies-in-nation.cypher", 2, "Organisations whose"),
 }
@@ -99,8 +106,12 @@ def variant(kind: str, how: str) -> tuple[str, bytes]:
 def test_the_good_files_the_variants_start_from_load():
     import htkg
     from htkg.queries.catalogue import read_query
-    report = htkg.load([base for kind, (base, *_) in BASES.items() if kind != "query"])
-    assert len(report.files) == len(BASES)      # the bundled registry, and each file once
+    given = [base for kind, (base, *_) in BASES.items() if kind != "query"]
+    report = htkg.load(given, figures=False)
+    # Each file once, beside the bundled registry and reference data.
+    loaded = sorted(f.path for f in report.files if f.path in map(str, given))
+    assert loaded == sorted(map(str, given))
+    assert not report.skipped
     assert read_query(BASES["query"][0]).name == "bodies-in-nation"
 
 
@@ -175,6 +186,22 @@ REFUSED = [
     ("nrm/nrm_duty_to_notify_longitudinal_truncated.csv", 3, ["ends in the middle of a line"]),
     ("nrm/nrm_duty_to_notify_longitudinal_hostile-quarter.csv", 3,
      ["'Quarter' is not Q1-Q4 or Total: 'Q5; DROP DATABASE neo4j'"]),
+    # the official geography: an ONS lookup, mySociety's councils
+    ("geography:utf16", None, ["UTF-16 text", "save the file as UTF-8"]),
+    ("geography:latin1", 3, ["not UTF-8 text (byte 0xe9)", "'CSV UTF-8'"]),
+    ("geography:binary", None, ["this file is binary data, not text"]),
+    ("geography:nul", 3, ["binary data (a NUL byte)", "'CSV UTF-8'"]),
+    ("geography:huge", 3, ["a value longer than 131,072 characters", "download it again"]),
+    ("geography:truncated", 3, ["ends in the middle of a line", "download it again"]),
+    ("geography/pfa-bad-code.csv", 3, ["'PFA19CD' is not a GSS code", "'E23 000039'"]),
+    ("councils:utf16", None, ["UTF-16 text", "save the file as UTF-8"]),
+    ("councils:latin1", 3, ["not UTF-8 text (byte 0xe9)", "'CSV UTF-8'"]),
+    ("councils:binary", None, ["this file is binary data, not text"]),
+    ("councils:nul", 3, ["binary data (a NUL byte)", "'CSV UTF-8'"]),
+    ("councils:huge", 3, ["a value longer than 131,072 characters"]),
+    ("councils:truncated", 3, ["ends in the middle of a line"]),
+    ("geography/councils-missing-column.csv", 1, ["missing column nation",
+                                                  "mySociety's list of councils"]),
     # RDF
     ("turtle:utf16", 1, ["UTF-16 text", "save the file as UTF-8"]),
     ("turtle:latin1", 9, ["not UTF-8 text (byte 0xe9)", "save the file as UTF-8"]),
@@ -196,6 +223,22 @@ REFUSED = [
     ("rdf/truncated.jsonld", 3, ["not valid JSON", "truncated"]),
     ("rdf/remote-context.jsonld", None, ["would be fetched from elsewhere", "htkg fetches nothing",
                                          "write the context into the file"]),
+    # GOV.UK Organisations API JSON
+    ("govuk:utf16", None, ["UTF-16 text", "save the file as UTF-8"]),
+    ("govuk:latin1", 5, ["not UTF-8 text (byte 0xe9)", "save the GOV.UK Organisations API's"]),
+    ("govuk:binary", None, ["does not know this kind of file", "this file is binary data"]),
+    ("govuk:nul", 5, ["binary data (a NUL byte), not JSON text"]),
+    ("govuk:huge", None, ["record 'bad-input-test-agency'", "property 'name': 5,000,021 characters"]),
+    ("govuk:truncated", 5, ["not valid JSON", "the file ends too soon: is it cut short?"]),
+    ("govuk/truncated-page.json", 6, ["not valid JSON: unterminated string at column 17",
+                                      "cut short"]),
+    ("govuk/not-the-api.json", None, ["record 1 has no 'details'",
+                                      "save the GOV.UK Organisations API's answer again"]),
+    ("govuk/results-not-a-list.json", None, ["not the GOV.UK Organisations API's answer",
+                                             "'results' is a JSON dict, not a list"]),
+    ("govuk/hostile-slug-page.json", None, ["expected a slug", "DETACH DELETE"]),
+    ("govuk/escape-page.json", None, ["record 'bad-input-govuk-escape'",
+                                      "control character U+001B", "remove it"]),
 ]
 # Saved queries, read through --queries by `htkg query`: refused before the store opens.
 QUERIES_REFUSED = [
@@ -236,10 +279,10 @@ def make(case: str, where: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def store(tmp_path_factory) -> str:
-    """An embedded store of the bundled registry, built once: every refused input is
-    built against it and must leave it as it was."""
+    """An embedded store of the bundled registry and reference data (not the figures),
+    built once: every refused input is built against it and must leave it as it was."""
     db = tmp_path_factory.mktemp("bad-input-store") / "store"
-    result = run("build", "--db", db, "--no-map")
+    result = run("build", "--db", db, "--no-map", "--no-figures")
     assert result.exit_code == 0, result.output
     return str(db)
 
@@ -271,7 +314,7 @@ def one_line_error(result, path: Path, line: int | None, words: list[str]) -> st
 def test_refused_input_is_one_clear_line_and_the_store_is_unchanged(
         case, line, words, store, pristine, corpus):
     path = make(case, corpus)
-    result = run("build", path, "--db", store, "--no-map")
+    result = run("build", path, "--db", store, "--no-map", "--no-figures")
     one_line_error(result, path, line, words)
     assert dump(store) == pristine
 
@@ -310,15 +353,17 @@ def test_writing_saved_query_and_hostile_parameters_change_nothing(store, pristi
 
 # -- accepted inputs: hostile names are data, stored as written ------------------------------
 ACCEPTED = ["registry/hostile-names.yaml", "minutes/hostile-2016-06-14.txt",
+            "geography/hostile-councils.csv",
             "nrm/nrm_referrals_hostile_2023_q3.csv", "nrm/nrm_duty_to_notify_hostile_2023_q3.csv",
-            "rdf/hostile-names.ttl", "minutes:huge"]
+            "rdf/hostile-names.ttl", "minutes:huge", "govuk/hostile-names-page.json"]
 
 
 @pytest.fixture(scope="session")
 def accepted(tmp_path_factory, corpus) -> tuple[str, str]:
     """(store, build output) of one build of every accepted hostile or damaged file."""
     db = tmp_path_factory.mktemp("hostile-store") / "store"
-    result = run("build", *[make(c, corpus) for c in ACCEPTED], "--db", db, "--no-map")
+    result = run("build", *[make(c, corpus) for c in ACCEPTED], "--db", db, "--no-map",
+                 "--no-figures")
     assert result.exit_code == 0, result.output[-3000:]
     return str(db), result.output
 
@@ -337,10 +382,18 @@ FIND = "MATCH (n) WHERE n.name = $name OR $name IN n.aliases RETURN n.id AS id O
     ("'}) MATCH (n) DETACH DELETE n //", "bad-input-rdf-hostile"),
     ("$param `tick` RDF", "bad-input-rdf-hostile"),
     ("\u202eevil\u202c RDF", "bad-input-rdf-hostile"),
+    ("<img src=x onerror=alert(1)> Council", "img-src-x-onerror-alert-1-council"),
+    ("'}) MATCH (c) DETACH DELETE c // Council", "img-src-x-onerror-alert-1-council"),
+    ("A [/bold] Council", "img-src-x-onerror-alert-1-council"),
+    ("\u202eevil\u202c Council", "img-src-x-onerror-alert-1-council"),
     ("Ann <b>Vale</b>", "person-ann-b-vale-b"),
     ("$param `Backtick` Jones", "person-param-backtick-jones"),
     ("Sara \u202eevil\u202c Khan", "person-sara-evil-khan"),
     ("Tom [/bold] Reed", "person-tom-bold-reed"),
+    ("<img src=x onerror=alert(1)> GOV.UK Body", "bad-input-govuk-markup"),
+    ("'}) MATCH (g) DETACH DELETE g //", "bad-input-govuk-markup"),
+    ("A [/bold] [red]Rich[/red] :pile_of_poo: GOV.UK Body", "bad-input-govuk-rich"),
+    ("$param `tick`", "bad-input-govuk-rich"),
 ])
 def test_hostile_names_are_stored_verbatim(accepted, name, entity):
     db, _ = accepted

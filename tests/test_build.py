@@ -37,28 +37,45 @@ def dump(db):
     return sorted(json.dumps(r, sort_keys=True) for r in rows)
 
 
-def test_build_summary_and_sample(registry_store, tmp_path):
-    db = tmp_path / "store"
-    result = run("build", "--db", db)
-    assert result.exit_code == 0, result.output
-    assert "Graph built" in result.output
-    assert "Organisation" in result.output and "REGULATES" in result.output
-    assert "unresolved names: none" in result.output
-    assert f"to {db}" in result.output
-    assert "Royal Mail" in result.output  # the sample query's answer
-    overview = Path("htkg-map.html").resolve()
-    assert "Overview map (" in result.output and str(overview) in result.output
+def test_build_summary_and_sample(default_build):
+    """`htkg build` with no paths builds the real graph: the registry, the official
+    geography and the NRM figures of all four first-responder types."""
+    db, output, overview = default_build
+    assert "Graph built" in output
+    assert "Organisation" in output and "REGULATES" in output and "REFERRED" in output
+    assert "unresolved names: none" in output
+    assert f"to {db}" in output
+    assert "Royal Mail" in output  # the sample query's answer
+    assert "Overview map (" in output and str(overview) in output
     page = overview.read_text(encoding="utf-8")
     assert 'id="network"' in page and "Royal Mail" in page
+    assert "the official geography is left out" in page
+    kinds = cypher_json(db, "MATCH (o:Organisation)-[:REFERRED]->() RETURN DISTINCT o.kind AS k")
+    assert {"agency", "local_authority", "ngo", "police_force"} <= {r["k"] for r in kinds}
+
+
+def test_the_default_graph_answers_the_done_questions(default_build):
+    """Nigerians' referrers strongest first; Scotland's first country is not the UK's."""
+    db = default_build[0]
+    rows = json.loads(run("query", "country-links", "-p", "country=Nigeria", "--db", db,
+                          "--format", "json").output)
+    totals = [r["total_people"] for r in rows if r["total_people"] is not None]
+    assert len(totals) > 10 and totals == sorted(totals, reverse=True)
+    assert rows[0]["total_people"] == totals[0]
+    rows = json.loads(run("query", "nation-source-countries", "-p", "year=2023", "-p", "quarter=4",
+                          "--db", db, "--format", "json").output)
+    first = {r["nation"]: r["country"] for r in rows if r["rank"] == 1}
+    assert first["Scotland"] == "Vietnam" != first["United Kingdom"]
 
 
 def test_build_map_options(tmp_path):
     target = tmp_path / "maps" / "overview.html"
     target.parent.mkdir()
-    result = run("build", "--db", tmp_path / "s", "--map", target)
+    result = run("build", "--db", tmp_path / "s", "--map", target, "--no-figures")
     assert result.exit_code == 0, result.output
     assert target.exists() and str(target) in result.output
-    result = run("build", "--db", tmp_path / "s", "--no-map", "--map", tmp_path / "x.html")
+    result = run("build", "--db", tmp_path / "s", "--no-map", "--map", tmp_path / "x.html",
+                 "--no-figures")
     assert result.exit_code == 0 and "Overview map" not in result.output
     assert not (tmp_path / "x.html").exists()
 
@@ -103,15 +120,16 @@ def test_writes_are_refused_and_change_nothing(registry_store):
 
 def test_build_twice_gives_the_same_graph(tmp_path):
     db = tmp_path / "twice"
-    assert run("build", "--db", db).exit_code == 0
+    assert run("build", "--db", db, "--no-figures").exit_code == 0
     first = dump(db)
-    assert run("build", "--db", db).exit_code == 0
+    assert run("build", "--db", db, "--no-figures").exit_code == 0
     assert dump(db) == first
 
 
 def test_failed_build_leaves_previous_store_intact(registry_store, tmp_path):
     before = dump(registry_store)
-    result = run("build", FIXTURES / "registry" / "bad-kind.yaml", "--db", registry_store)
+    result = run("build", FIXTURES / "registry" / "bad-kind.yaml", "--db", registry_store,
+                 "--no-figures")
     assert result.exit_code == 1
     assert "bad-kind.yaml:7:" in result.output and "expected one of" in result.output
     assert dump(registry_store) == before
@@ -127,7 +145,7 @@ def test_unrecognised_file_names_the_kinds_known(tmp_path):
 
 def test_own_registry_file_is_loaded(tmp_path):
     db = tmp_path / "own"
-    result = run("build", FIXTURES / "registry" / "extra-bodies.yaml", "--db", db)
+    result = run("build", FIXTURES / "registry" / "extra-bodies.yaml", "--db", db, "--no-figures")
     assert result.exit_code == 0, result.output
     rows = cypher_json(db, "MATCH (o:Organisation {id: 'example-shelter-network'})"
                            "-[r:ACTIVE_IN]->(c:Country) RETURN c.iso2 AS iso2, r.sources AS s")
@@ -162,7 +180,7 @@ def test_same_writer_over_bolt_uri(bolt_env, registry_store):
     The embedded default writes through the engine's bulk path; over a URI the
     Cypher writer (MERGE in batches) does. Both must store the same graph.
     """
-    result = run("build")
+    result = run("build", "--no-figures")
     assert result.exit_code == 0, result.output
     assert bolt_env["uri"] in result.output
     rows = cypher_json(None, "MATCH (o:Organisation {id: 'royal-mail'}) RETURN o.name AS n")
@@ -171,7 +189,7 @@ def test_same_writer_over_bolt_uri(bolt_env, registry_store):
     # Other tests may add to the shared server, so the bulk-written registry
     # must be contained in what the Cypher writer stored, row for row.
     assert set(dump(registry_store)) <= set(first)
-    assert run("build").exit_code == 0
+    assert run("build", "--no-figures").exit_code == 0
     assert dump(None) == first
     result = run("cypher", "MATCH (o:Organisation {id: 'royal-mail'}) SET o.name = 'x' RETURN o")
     assert result.exit_code == 1 and "only reads" in result.output

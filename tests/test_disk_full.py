@@ -84,10 +84,10 @@ def test_a_disk_too_small_for_the_build_keeps_the_old_graph(tmp_path, corpus):
     """The issue's reproduction: a registry build fits, a large corpus does not."""
     with small_disk(tmp_path / "disk", 20) as disk:
         db = disk / "store"
-        first = htkg("build", "--db", db, "--no-map")
+        first = htkg("build", "--db", db, "--no-map", "--no-figures")
         assert first.returncode == 0, first.stderr
         before, generations = counts(db), _generations(db)
-        done = htkg("build", corpus, "--db", db, "--no-map")
+        done = htkg("build", corpus, "--db", db, "--no-map", "--no-figures")
         _one_line_disk_full(done, db)
         assert counts(db) == before
         assert _generations(db) == generations          # the new one discarded, the old kept
@@ -97,7 +97,7 @@ def test_a_disk_filled_by_someone_else_mid_build_keeps_the_old_graph(tmp_path, c
     """Another process fills the disk while the build writes."""
     with small_disk(tmp_path / "disk", 64) as disk:
         db = disk / "store"
-        assert htkg("build", "--db", db, "--no-map").returncode == 0
+        assert htkg("build", "--db", db, "--no-map", "--no-figures").returncode == 0
         before, generations = counts(db), _generations(db)
         size = sum(f.stat().st_size for f in db.rglob("*") if f.is_file())
         filler = disk / "filler"
@@ -116,7 +116,7 @@ def test_a_disk_filled_by_someone_else_mid_build_keeps_the_old_graph(tmp_path, c
 
         filling = threading.Thread(target=fill)
         filling.start()
-        done = htkg("build", corpus, "--db", db, "--no-map")
+        done = htkg("build", corpus, "--db", db, "--no-map", "--no-figures")
         filling.join()
         _one_line_disk_full(done, db)
         filler.unlink()
@@ -132,8 +132,8 @@ def test_a_graph_that_does_not_read_back_as_written_is_not_published(tmp_path):
     from htkg.graph.writers import EmbeddedWriter, verify
 
     db = tmp_path / "store"
-    lib.build([], str(db))
-    kg = lib.load([]).graph
+    lib.build([], str(db), figures=False)
+    kg = lib.load([], figures=False).graph
     with EmbeddedWriter(db) as writer:
         writer.open(kg)
         writer._writer.finish(kg, lambda q, rows: None)     # written: nothing else

@@ -6,9 +6,11 @@ Covered here: registry YAML (``registry.file_records``, then the records through
 ``KnowledgeGraph``), the NRM tables (``nrm.read`` for referral, Duty to Notify and
 longitudinal tables, and ``parse_referrals`` with ``reconcile``), RDF
 (``loaders.rdf.parse_file`` and ``load_into`` on Turtle, JSON-LD and N-Triples), the
+GOV.UK Organisations API's JSON (``govuk.read``, then the records through the model), the
 schema YAML (``schema.model.parse_schema``) and the saved-query header parser
-(``queries.catalogue.parse_query``). Minutes and demonyms have theirs in
-tests/test_minutes.py and tests/test_nationality.py.
+(``queries.catalogue.parse_query``), and the official geography's files
+(``geography.read`` on the ONS lookups and mySociety's councils). Minutes and demonyms
+have theirs in tests/test_minutes.py and tests/test_nationality.py.
 
 The mangling works on lines (delete, duplicate, swap, insert junk, truncate), on
 characters (junk inside a line, CSV cells replaced, dropped or added), and on bytes
@@ -18,6 +20,7 @@ below as explicit ``@example``s.
 from __future__ import annotations
 
 import copy
+import json
 import sys
 import tempfile
 from pathlib import Path
@@ -29,7 +32,7 @@ from hypothesis import strategies as st
 from htkg.errors import LoadError
 from htkg.graph.model import KnowledgeGraph
 from htkg.graph.records import Edge, Node
-from htkg.loaders import nrm
+from htkg.loaders import geography, govuk, nrm
 from htkg.loaders.base import Source
 from htkg.pipeline.load import Context, merge
 from htkg.loaders.nrm.referrals import parse_referrals, reconcile
@@ -224,6 +227,128 @@ def test_nrm_tables_load_or_load_error(scratch, registry_kg, table, data):
         return
     event("loaded")
     assert report.loader == "nrm" and all(isinstance(n, str) for n in report.notes)
+
+
+# -- the official geography ---------------------------------------------------------------------
+GEO = FIX / "geography"
+GEO_TABLES = {p.name: texts(p) for p in sorted(GEO.glob("*.csv"))}
+GEO_TABLES["uk_local_authorities_mysociety.csv"] += texts(
+    FIX / "bad" / "geography" / "hostile-councils.csv")
+
+
+@pytest.fixture(scope="module")
+def geography_kg(registry_kg) -> KnowledgeGraph:
+    """The registry and the small ONS lookups, for councils to find their districts in."""
+    kg = copy.deepcopy(registry_kg)
+    for name in ("pfa19_names_codes_uk.csv", "lad19_country19_uk.csv",
+                 "lad19_csp19_pfa19_england_wales.csv"):
+        source = Source(GEO / name)
+        merge(kg, geography, source, geography.read(source, Context(kg)))
+    return kg
+
+
+@given(table=st.sampled_from(sorted(GEO_TABLES)), data=st.data())
+@settings(max_examples=250, **SETTINGS)
+@example(table="pfa19_names_codes_uk.csv", data=None)
+def test_geography_files_load_or_load_error(scratch, geography_kg, table, data):
+    raw = (GEO / table).read_bytes() if data is None else data.draw(mangled_csv(GEO_TABLES[table]))
+    path = write(scratch, table, raw)
+    source = Source(path)
+    if not geography.recognises(source):     # a header mangled past recognition: not ours
+        event("not recognised")
+        return
+    kg = copy.deepcopy(geography_kg)
+    try:
+        records = geography.read(source, Context(kg))
+    except LoadError as exc:
+        assert exc.file == path.name and (exc.line is None or exc.line >= 1)
+        event("refused by the loader")
+        return
+    try:
+        report = merge(kg, geography, source, records)
+    except LoadError as exc:
+        assert exc.file == path.name
+        event("refused by the graph")
+        return
+    event("loaded")
+    assert report.loader == "geography" and all(isinstance(n, str) for n in report.notes)
+
+
+# -- GOV.UK Organisations API JSON -------------------------------------------------------------
+GOVUK_TEXTS = texts(FIX / "govuk" / "organisations-page-1.json",
+                    *sorted((FIX / "bad" / "govuk").glob("*.json")))
+_JSON_JUNK = st.one_of(st.none(), st.booleans(), st.integers(-2**70, 2**70), st.text(max_size=12),
+                       st.sampled_from(["", "home-office", "Ministerial department",
+                                        "https://www.gov.uk/api/organisations/x", "\x1b[2J",
+                                        "2019-03-31T00:00:00Z", "'}) DETACH DELETE n //"]),
+                       st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=4),
+                                                                            st.integers(), max_size=2))
+
+
+def _paths(value, at=()):
+    yield at
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _paths(v, at + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _paths(v, at + (i,))
+
+
+@st.composite
+def mangled_api_json(draw) -> bytes:
+    """A GOV.UK page or dump whose values are replaced by junk of any JSON type, or
+    deleted, at random places (the shape checks), then written as bytes."""
+    doc = json.loads(draw(st.sampled_from(GOVUK_TEXTS[:1] + GOVUK_TEXTS[1:2])))
+    if draw(st.booleans()):
+        doc = doc["results"]                 # the saved array, not a page
+    for _ in range(draw(st.integers(1, 4))):
+        paths = [p for p in _paths(doc) if p]
+        if not paths:
+            break
+        path = draw(st.sampled_from(paths))
+        parent = doc
+        for key in path[:-1]:
+            parent = parent[key]
+        if draw(st.integers(0, 3)) == 0 and isinstance(parent, dict):
+            del parent[path[-1]]
+        else:
+            parent[path[-1]] = draw(_JSON_JUNK)
+    return json.dumps(doc, ensure_ascii=False).encode()
+
+
+def _read_govuk(folder: Path, registry_kg: KnowledgeGraph, data: bytes) -> None:
+    path = write(folder, "organisations.json", data)
+    source = Source(path)
+    kg = copy.deepcopy(registry_kg)
+    if not govuk.recognises(source):
+        event("not recognised")
+        return
+    try:
+        merge(kg, govuk, source, list(govuk.read(source, Context(kg))))
+    except LoadError as exc:
+        assert exc.file and "organisations.json" in exc.file
+        event("refused")
+        return
+    event("loaded")
+
+
+@given(data=mangled(GOVUK_TEXTS))
+@settings(max_examples=200, **SETTINGS)
+@example(data=b'{"results": [{"title": "X", "format": "Other", "details": {"slug": "x"}, '
+              b'"parent_organisations": [{"id": 5}]}]}')
+def test_govuk_json_mangled_as_text_loads_or_load_error(scratch, registry_kg, data):
+    _read_govuk(scratch, registry_kg, data)
+
+
+@given(data=mangled_api_json())
+@settings(max_examples=300, **SETTINGS)
+@example(data=b'{"results": [{"title": "X", "format": "Other", "details": {"slug": "x", '
+              b'"closed_at": 5}}]}')
+@example(data=b'[{"title": "X", "format": "Other", "details": {"slug": "x"}, '
+              b'"superseding_organisations": [{"id": "https://www.gov.uk/api/organisations/y"}]}]')
+def test_govuk_json_of_the_wrong_shape_loads_or_load_error(scratch, registry_kg, data):
+    _read_govuk(scratch, registry_kg, data)
 
 
 # -- RDF ---------------------------------------------------------------------------------------

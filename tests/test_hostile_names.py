@@ -17,7 +17,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from hostile import dump, error_line, run, write  # noqa: E402  (tests/hostile.py)
 
-HOME = "home-office, data/registry/organisations.yaml:"
+HOME = "home-office, govuk_organisations_2026-02-02.json#home-office"   # GOV.UK names it
 
 
 def registry_file(folder: Path, label: str, entries: list[dict]) -> Path:
@@ -72,7 +72,7 @@ REFUSED = [
 def test_a_lookalike_of_another_body_is_refused(case, label, entries, line, words, tmp_path,
                                                 registry_store, pristine):
     path = registry_file(tmp_path, label, entries)
-    result = run("build", path, "--db", registry_store, "--no-map")
+    result = run("build", path, "--db", registry_store, "--no-map", "--no-figures")
     error_line(result, f"{path}:{line}: ", *words, "to add to that body use its id")
     assert dump(registry_store) == pristine
 
@@ -86,7 +86,7 @@ def homonym_store(tmp_path_factory) -> str:
         {"id": "person-sam-carter-cps", "name": "Sam Carter", "citation": "https://example.org/2"},
     ])
     db = folder / "store"
-    result = run("build", path, "--db", db, "--no-map")
+    result = run("build", path, "--db", db, "--no-map", "--no-figures")
     assert result.exit_code == 0, result.output
     return str(db)
 

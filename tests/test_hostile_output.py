@@ -198,7 +198,7 @@ def test_build_summary_and_build_errors_escape_names_paths_and_values(tmp_path):
                  "- id: escape-path-trust\n  name: Escape Path Trust\n  kind: ngo\n"
                  "  citation: https://example.org/escape-path\n")
     db = tmp_path / f"store{ESC}[2J"
-    result = run("build", good, "--db", db, "--no-map")
+    result = run("build", good, "--db", db, "--no-map", "--no-figures")
     assert result.exit_code == 0, result.output
     no_raw_control(result.output)
     assert "organisations\\x1b[2J.yaml (registry)" in result.output
@@ -206,11 +206,11 @@ def test_build_summary_and_build_errors_escape_names_paths_and_values(tmp_path):
     bad = write(tmp_path / f"bad{ESC}[2J" / "organisations.yaml",
                 "- id: escape-value-trust\n  name: \"Escape\\e[2J Trust\"\n  kind: ngo\n"
                 "  citation: https://example.org/escape-value\n")
-    result = run("build", bad, "--db", db, "--no-map")
+    result = run("build", bad, "--db", db, "--no-map", "--no-figures")
     error_line(result, "bad\\x1b[2J/organisations.yaml:", "control character U+001B")
     minutes = write(tmp_path / "hostile-output-2020-03-03.txt",
                     MINUTES.format(esc=ESC, bel="\x07"))
-    result = run("build", minutes, "--db", db, "--no-map")
+    result = run("build", minutes, "--db", db, "--no-map", "--no-figures")
     no_raw_control(result.output)
     assert "Traceback" not in result.output
 

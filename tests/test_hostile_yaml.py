@@ -44,7 +44,7 @@ def test_an_alias_bomb_is_refused_at_once_and_in_little_memory(tmp_path, registr
     assert len(path.read_bytes()) < 600            # 9**8 = 43 million leaves if expanded
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
-    result = run("build", path, "--db", registry_store, "--no-map")
+    result = run("build", path, "--db", registry_store, "--no-map", "--no-figures")
     assert time.perf_counter() - started < 30
     # expanded, it took more than 5 GB; refused, far less than 1 GB (the JVM may grow a little)
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 1_000_000   # KB
@@ -69,7 +69,7 @@ REFUSED = [
 def test_anchors_and_aliases_are_refused_with_the_line(case, text, line, words, tmp_path,
                                                        registry_store, pristine):
     path = write(tmp_path / case / "organisations.yaml", text)
-    result = run("build", path, "--db", registry_store, "--no-map")
+    result = run("build", path, "--db", registry_store, "--no-map", "--no-figures")
     error_line(result, f"{path}:{line}: ", *words, "write the values out in full")
     assert dump(registry_store) == pristine
 
@@ -91,7 +91,7 @@ def test_an_entry_hidden_in_a_comment_is_refused(char, kind, tmp_path, registry_
                                                  pristine):
     text = ENTRY + f"# reviewed by the team{char}- id: hidden-trust\n"
     path = write(tmp_path / "organisations.yaml", text)
-    result = run("build", path, "--db", registry_store, "--no-map")
+    result = run("build", path, "--db", registry_store, "--no-map", "--no-figures")
     error_line(result, f"{path}:5: ", kind, "remove it")
     assert dump(registry_store) == pristine
 

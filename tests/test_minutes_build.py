@@ -20,7 +20,7 @@ def run(*args):
 def seed_store(tmp_path_factory, shared):
     seed = shared("seeds", "idmg-minutes-2013-03-11.txt")
     db = tmp_path_factory.mktemp("seed-store")
-    result = run("build", seed, "--db", db)
+    result = run("build", seed, "--db", db, "--no-figures")
     assert result.exit_code == 0, result.output
     assert "unresolved names: none" in result.output
     return db
@@ -86,5 +86,5 @@ def test_non_minutes_text_is_refused_by_name(tmp_path):
     result = run("minutes", notes)
     assert result.exit_code == 1
     assert "shopping.txt" in result.output and "no attendee list" in result.output
-    result = run("build", notes, "--db", tmp_path / "s")
+    result = run("build", notes, "--db", tmp_path / "s", "--no-figures")
     assert result.exit_code == 1 and "does not know this kind of file" in result.output

@@ -121,7 +121,7 @@ def test_text_review_of_minutes_lists_what_was_read():
 
 def test_built_minutes_link_the_placed_bodies_and_list_the_rest(tmp_path):
     db = tmp_path / "store"
-    result = run("build", SEATS, HONOURS, "--db", db, "--no-map")
+    result = run("build", SEATS, HONOURS, "--db", db, "--no-map", "--no-figures")
     assert result.exit_code == 0, result.output
     assert "unresolved names (5), loaded nowhere until added to the registry:" in result.output
     for text in ["organisation or person 'Roundtable on Victim Support' at "

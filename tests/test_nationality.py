@@ -3,6 +3,7 @@ nationality list and every Nationality value in the shared NRM statistics."""
 from __future__ import annotations
 
 import csv
+import io
 import re
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from htkg.errors import LoadError
+from htkg.textfile import read_utf8
 from htkg.loaders.nationality import (
     UNRESOLVABLE, NationalityResolver, country_code, default_resolver, demonyms_for,
     is_unresolvable, normalise, resolve,
@@ -20,6 +22,7 @@ from htkg.loaders.nationality import (
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 HOMEOFFICE = SHARED / "homeoffice-lists"
 TABLE = Path(__file__).resolve().parents[1] / "data" / "demonyms.csv"
+FIGURES = Path(__file__).resolve().parents[1] / "data" / "figures" / "nrm"
 
 # ISO 3166-1 entries with no permanent population, hence no demonym.
 NO_DEMONYM = {
@@ -38,18 +41,18 @@ def _lines(name: str) -> list[str]:
 
 
 def _nrm_nationalities() -> dict[str, str]:
-    """Distinct Nationality values of the referral and duty-to-notify CSVs -> first file."""
-    files = sorted(p for d in ("nrm", "nrm-archive") for p in (SHARED / d).glob("nrm_*.csv")
+    """Distinct Nationality values of the bundled referral and duty-to-notify tables ->
+    first file."""
+    files = sorted(p for p in FIGURES.glob("nrm_*.csv.xz")
                    if p.name.startswith(("nrm_referrals_", "nrm_duty_to_notify_")))
     values: dict[str, str] = {}
     for path in files:
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            reader = csv.DictReader(fh)
-            if "Nationality" in (reader.fieldnames or []):
-                for row in reader:
-                    values.setdefault(row["Nationality"], path.name)
-    if not values:
-        pytest.skip(f"shared NRM statistics under {SHARED} are absent")
+        text = read_utf8(path, path.name, "CSV", "")
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        if "Nationality" in (reader.fieldnames or []):
+            for row in reader:
+                values.setdefault(row["Nationality"], path.name)
+    assert len(files) == 36 and values
     return values
 
 

@@ -1,12 +1,14 @@
 """The NRM statistics loader: small tables of our own in the published layout
-(tests/fixtures/nrm), then the real tables in ../shared/data (skipped when absent).
+(tests/fixtures/nrm), then the real tables that ship with htkg (data/figures/nrm),
+as the default build loads them.
 
-Expected figures on the shared tables are computed here from the CSVs' own
+Expected figures on the real tables are computed here from the CSVs' own
 "Total" rows, never written in by hand.
 """
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections import defaultdict
 from pathlib import Path
@@ -21,10 +23,13 @@ from htkg.loaders.base import Source
 from htkg.loaders.registry import default_resolver as registry_resolver
 from htkg.pipeline import load
 from htkg.pipeline.load import Context, merge
+from htkg.textfile import read_utf8
 
 
 def build_graph(paths, **options):
-    """The in-memory graph of ``paths`` and what was loaded (no store)."""
+    """The in-memory graph of ``paths`` and what was loaded (no store); the bundled
+    figures are left out unless asked for."""
+    options.setdefault("figures", False)
     result = load(paths, **options)
     return result.graph, result
 from htkg.loaders import nrm
@@ -179,7 +184,7 @@ def test_period_from_name_or_option_and_refused_without():
 
 
 def test_period_refused_through_the_cli(tmp_path):
-    result = run("build", FIX / "no-period", "--db", tmp_path / "s")
+    result = run("build", FIX / "no-period", "--db", tmp_path / "s", "--no-figures")
     assert result.exit_code == 1
     assert "referrals-ngo.csv: cannot tell which quarter" in result.output
     assert "--period 2023Q4" in result.output
@@ -214,7 +219,8 @@ def test_bad_input_names_file_and_row(kind, line, words):
 def test_bad_file_in_a_build_leaves_the_store_untouched(fixture_store):
     db, _ = fixture_store
     before = cypher(db, "MATCH ()-[r:REFERRED]->() RETURN count(r) AS n")
-    result = run("build", GOOD, FIX / "bad" / "nrm_referrals_negative_2023_q4.csv", "--db", db)
+    result = run("build", GOOD, FIX / "bad" / "nrm_referrals_negative_2023_q4.csv", "--db", db,
+                 "--no-figures")
     assert result.exit_code == 1
     assert "nrm_referrals_negative_2023_q4.csv:7: negative count" in result.output
     assert cypher(db, "MATCH ()-[r:REFERRED]->() RETURN count(r) AS n") == before
@@ -268,7 +274,7 @@ def test_national_series_on_the_nrm(good):
 @pytest.fixture(scope="session")
 def fixture_store(tmp_path_factory):
     db = tmp_path_factory.mktemp("nrm-fixture-store")
-    result = run("build", GOOD, "--db", db)
+    result = run("build", GOOD, "--db", db, "--no-figures")
     assert result.exit_code == 0, result.output
     return str(db), result.output
 
@@ -297,15 +303,14 @@ def test_cypher_reads_referrals_back(fixture_store):
     assert [r["location"] for r in rows] == ["UK", "UK and overseas", "location unknown", "overseas"]
 
 
-# -- the shared, real tables ----------------------------------------------------------
-@pytest.fixture(scope="session")
-def shared_nrm(shared, tmp_path_factory):
-    """The 2023 Q4 tables (and the rest of ../shared/data/nrm) built by `htkg build <dir>`."""
-    folder = shared("data", "nrm")
-    db = tmp_path_factory.mktemp("nrm-shared-store")
-    result = run("build", folder, "--db", db)
-    assert result.exit_code == 0, result.output
-    return folder, str(db), result.output
+# -- the real tables, as they ship and as the default build loads them ------------------
+FIGURES = Path(__file__).resolve().parents[1] / "data" / "figures" / "nrm"
+
+
+def bundled_rows(name: str) -> list[dict]:
+    """The rows of a bundled table (``name`` without .xz), decompressed."""
+    text = read_utf8(FIGURES / f"{name}.xz", name, "CSV", "")
+    return list(csv.DictReader(io.StringIO(text, newline="")))
 
 
 def _responder_ids(rows: list[dict]) -> list[str]:
@@ -315,9 +320,9 @@ def _responder_ids(rows: list[dict]) -> list[str]:
 
 
 @pytest.mark.parametrize("kind", ["government", "local-authority", "ngo", "police"])
-def test_shared_published_total_per_responder_type(shared_nrm, kind):
-    folder, db, _ = shared_nrm
-    rows = table_rows(folder / f"nrm_referrals_{kind}_2023_q4.csv")
+def test_bundled_published_total_per_responder_type(default_build, kind):
+    db, _, _ = default_build
+    rows = bundled_rows(f"nrm_referrals_{kind}_2023_q4.csv")
     ids = _responder_ids(rows)
     assert None not in ids
     aggregate = {r["Nationality"]: int(r["People"]) for r in rows
@@ -338,10 +343,10 @@ def test_shared_published_total_per_responder_type(shared_nrm, kind):
     assert got[0]["people"] == aggregate["Albanian"]
 
 
-@pytest.mark.parametrize("kind", ["government", "ngo"])
-def test_shared_sums_over_exploitation_match_published_totals(shared_nrm, kind):
-    folder, db, _ = shared_nrm
-    rows = table_rows(folder / f"nrm_referrals_{kind}_2023_q4.csv")
+@pytest.mark.parametrize("kind", ["government", "ngo", "police"])
+def test_bundled_sums_over_exploitation_match_published_totals(default_build, kind):
+    db, _, _ = default_build
+    rows = bundled_rows(f"nrm_referrals_{kind}_2023_q4.csv")
     resolver = registry_resolver()
     expected = {}
     for r in rows:
@@ -358,9 +363,9 @@ def test_shared_sums_over_exploitation_match_published_totals(shared_nrm, kind):
     assert len(expected) > 50
 
 
-def test_shared_dual_nationality_links(shared_nrm):
-    folder, db, _ = shared_nrm
-    rows = table_rows(folder / "nrm_referrals_government_2023_q4.csv")
+def test_bundled_dual_nationality_links(default_build):
+    db, _, _ = default_build
+    rows = bundled_rows("nrm_referrals_government_2023_q4.csv")
     dual = next(r for r in rows if is_total_row(r) and r["Exploitation type"] != "Total"
                 and int(r["People"]) and len(nationalities().resolve(r["Nationality"])) == 2)
     codes = nationalities().resolve(dual["Nationality"])
@@ -373,32 +378,78 @@ def test_shared_dual_nationality_links(shared_nrm):
                          key=lambda g: g["iso2"])
 
 
-def test_shared_build_summary(shared_nrm):
-    folder, _, out = shared_nrm
-    tables = sorted(folder.glob("nrm_referrals_*_2023_q4.csv"))
+def test_the_default_build_names_every_table_and_its_quarters(default_build):
+    _, out, _ = default_build
+    tables = sorted(FIGURES.glob("nrm_referrals_*_2023_q4.csv.xz"))
     assert [t.name.split("_")[2] for t in tables] == ["government", "local-authority", "ngo",
                                                       "police"]
     for table in tables:
-        rows = len(table_rows(table))
+        rows = len(bundled_rows(table.name.removesuffix(".xz")))
         assert f"{table.name} (nrm): {rows} rows" in out
-    assert out.count("reconciled against published totals, total ") == 4
-    assert "NRM tables: 7 files" in out and "all equal" in out
-    assert "REFERRED relationships in the graph" in out
+    assert out.count("reconciled against published totals, total ") == 27
+    assert "NRM tables: 36 files" in out and "all equal" in out
+    assert ("NRM figures' quarters: referrals by government agencies: 2022 Q2 to 2023 Q4 "
+            "(7 quarters); referrals by local authorities: 2022 Q2 to 2023 Q4 (7 quarters); "
+            "referrals by NGOs: 2022 Q2 to 2023 Q4 (7 quarters); referrals by police: 2022 Q2 "
+            "to 2023 Q4 (6 quarters; none for 2023 Q3); Duty to Notify: 2022 Q2 to 2023 Q4 "
+            "(7 quarters)") in out
     assert "unresolved names: none" in out
-    assert "nrm_reasonable_grounds.csv: not a kind of file htkg reads" in out
-    assert "SOURCE.txt: not a kind of file htkg reads" in out
     assert "wrote " in out and " relationships to " in out
 
 
-def test_shared_archive_loads_and_reconciles(shared):
-    folder = shared("data", "nrm-archive")
+def test_every_bundled_table_loads_and_reconciles():
     calls = []
-    kg, report = build_graph([folder], progress=lambda *a: calls.append(a))
+    kg, report = build_graph([], figures=True, progress=lambda *a: calls.append(a))
     files = [f for f in report.files if f.loader == "nrm"]
-    assert len(files) == len(list(folder.glob("nrm_*.csv"))) == 29
-    for f in files:
+    assert len(files) == len(list(FIGURES.glob("nrm_*.csv.xz"))) == 36
+    referral_tables = [f for f in files if "_q" in f.path and "referrals" in f.path]
+    assert len(referral_tables) == 27
+    for f in referral_tables:
         assert any(n.startswith("reconciled") and n.endswith("all equal") for n in f.notes), f.notes
-    assert len([c for c in calls if c[0] == "reading nrm_referrals_government_2022_q2.csv"]) >= 5
+    assert any(c[0] == "reading 36 nrm files" for c in calls)
     assert {(p["year"], p["quarter"]) for *_, p in kg.edges("REFERRED")} == {
-        (2022, 2), (2022, 3), (2022, 4), (2023, 1), (2023, 2), (2023, 3)}
+        (2022, 2), (2022, 3), (2022, 4), (2023, 1), (2023, 2), (2023, 3), (2023, 4)}
     assert not kg.unresolved
+
+
+# -- police first responders ----------------------------------------------------------------
+def test_every_police_responder_resolves_with_nation_and_force_area():
+    """Every police first responder of every bundled quarter is an organisation of the
+    graph with a nation; each territorial force serves its police force area."""
+    kg, _ = build_graph([])
+    from htkg.graph.resolver import Resolver
+    resolver = Resolver.from_graph(kg)
+    serves = {a: b for a, b, _, _ in kg.edges("SERVES")}
+    names = {r["First responder"] for table in sorted(FIGURES.glob("nrm_referrals_police_*.xz"))
+             for r in bundled_rows(table.name.removesuffix(".xz"))
+             if not r["First responder"].endswith(" total")}
+    assert len(names) > 45
+    for name in sorted(names):
+        rid = resolver.resolve(name, "Organisation")
+        assert rid is not None, name
+        _, props = kg.node(rid)
+        assert props.get("nation"), name
+        if props["kind"] == "police_force" and rid != "british-transport-police":
+            label, area = kg.node(serves[rid])
+            assert label == "Area" and area["kind"] == "police_force_area", name
+            assert props["nation"] == area["nation"], name
+
+
+def test_a_responder_never_seen_before_is_listed_and_the_rest_loads(tmp_path):
+    """A police table of a future quarter names a unit no registry knows: the build goes
+    on, lists it with file and line, loads the rest, and the table still reconciles."""
+    future = FIX / "future"
+    db = tmp_path / "store"
+    result = run("build", future, "--db", db, "--no-figures", "--no-map")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert ("first responder 'Marches and Borders Regional Organised Crime Unit' at "
+            "nrm_referrals_police_2024_q1.csv:13 (nrm)") in out
+    assert "Police, 2024 Q1: 1 of 2 first responders resolved" in out
+    assert "4 people under unresolved names not loaded" in out
+    assert "total Police 9" in out and "all equal" in out
+    rows = cypher(str(db), "MATCH (o:Organisation)-[r:REFERRED]->(c:Country) "
+                           "WHERE r.year = 2024 RETURN o.id AS o, c.id AS c, r.people AS p "
+                           "ORDER BY c")
+    assert rows == [{"o": "kent-police", "c": "country-gb", "p": 2},
+                    {"o": "kent-police", "c": "country-vn", "p": 3}]

@@ -8,7 +8,9 @@ are compared as sets, since collect() promises no order).
 """
 from __future__ import annotations
 
+import csv
 import importlib.util
+import io
 import json
 from pathlib import Path
 
@@ -193,38 +195,83 @@ def test_resolution_errors_through_the_command(db_args):
 def test_table_and_csv_output(query_store):
     result = run("query", "successors", "--db", query_store)
     assert result.exit_code == 0, result.output
-    assert "Serious" in result.output and "5 rows" in result.output  # cells fold in width
+    assert "Serious" in result.output and "7 rows" in result.output  # cells fold in width
     result = run("query", "connection", "-p", "from=SOCA", "-p", "to=NCA", "--db", query_store)
     assert "-[SUCCEEDED_BY]->" in result.output and "1 row" in result.output
     lines = run("query", "top-source-countries", "-p", "year=2023", "-p", "limit=2", "--db",
                 query_store, "--format", "csv").output.splitlines()
-    assert lines[0] == "country,iso2,people,responders,nationalities,quarters"
-    assert lines[1].startswith("United Kingdom,GB,35,1,UK,") and len(lines) == 3
+    assert lines[0] == ("country,iso2,people,internal_trafficking,responders,rests_on,"
+                        "nationalities,quarters,caveat")
+    assert lines[1].startswith("United Kingdom,GB,42,true,4,") and len(lines) == 3
+
+
+@pytest.mark.parametrize("name", ["nation-source-countries", "top-source-countries"])
+def test_the_caveat_comes_with_the_figures_in_every_format(query_store, name):
+    caveat = load_catalogue().get(name).caveat
+    args = ["query", name, "-p", "year=2023", "-p", "quarter=4", "--db", query_store]
+    table = run(*args).output
+    assert table.startswith(f"Caveat: {caveat}\n") and "rows" in table
+    rows = json.loads(run(*args, "--format", "json").output)
+    assert rows and all(r["caveat"] == caveat for r in rows)     # still a plain list of rows
+    lines = list(csv.DictReader(io.StringIO(run(*args, "--format", "csv").output)))
+    assert len(lines) == len(rows) and all(r["caveat"] == caveat for r in lines)
+
+
+def test_a_nation_counts_its_own_responders_and_a_multi_nation_body_once(query_store):
+    """British Transport Police (England, Scotland and Wales) is in a row of its own,
+    never in full in each nation; UK nationals are marked, and may be left out."""
+    rows = query_json(["--db", query_store], "nation-source-countries",
+                      {"year": 2023, "quarter": 4, "limit": 10})
+    by_nation: dict[str, list] = {}
+    for r in rows:
+        by_nation.setdefault(r["nation"], []).append(r)
+    btp = "England, Scotland, Wales (bodies of these nations only)"
+    assert list(by_nation) == ["United Kingdom", "England", "Scotland", "Wales", btp]
+    assert sum(r["people"] for r in by_nation[btp]) == 3
+    assert all(r["rests_on"] == ["British Transport Police"] for r in by_nation[btp])
+    for nation in ("England", "Scotland", "Wales"):
+        assert not any("British Transport Police" in r["rests_on"] for r in by_nation[nation])
+    assert sum(r["people"] for r in by_nation["Scotland"]) == 10       # Police Scotland, TARA
+    assert by_nation["Scotland"][0]["country"] != by_nation["United Kingdom"][0]["country"]
+    assert {r["uk_share_percent"] for r in by_nation["Scotland"]} == {14.1}     # 10 of 71
+    assert [r["internal_trafficking"] for r in by_nation["United Kingdom"]][:2] == [True, False]
+    rows = query_json(["--db", query_store], "nation-source-countries",
+                      {"year": 2023, "quarter": 4, "exclude_uk": "true"})
+    assert rows and not any(r["internal_trafficking"] for r in rows)
+    # top-source-countries -p nation=... uses the same definition: BTP counts in no nation.
+    for nation in ("England", "Scotland", "Wales"):
+        rows = query_json(["--db", query_store], "top-source-countries", {"nation": nation})
+        assert not any("British Transport Police" in r["rests_on"] for r in rows), nation
 
 
 def test_no_rows_still_names_the_columns(query_store):
     """ArcadeDB sends no column names with an empty result; they come from the query."""
     out = run("query", "top-source-countries", "-p", "nation=NI", "--db", query_store,
               "--format", "csv").output
-    assert out == "country,iso2,people,responders,nationalities,quarters\n"
+    assert out == ("country,iso2,people,internal_trafficking,responders,rests_on,nationalities,"
+                   "quarters,caveat\n")
     assert "0 rows" in run("query", "connection", "-p", "from=Kalayaan", "-p", "to=NG",
                            "--db", query_store).output
 
 
 # -- folders of one's own, and read-only runs -----------------------------------------------------
 def test_user_query_folder_by_option_and_environment(db_args):
-    rows = query_json(db_args, "bodies-in-nation", {"nation": "Scottish"},
+    # A remit that includes Scotland: UK-wide and Great Britain bodies too, never Ofwat
+    # (England and Wales only).
+    rows = query_json(db_args, "bodies-in-nation", {"nation": "Scottish", "kind": "regulator"},
                       "--queries", FOLDERS / "mine")
-    assert rows == [{"organisation": "Ofgem", "kind": "regulator"},
-                    {"organisation": "Scottish Government", "kind": "devolved_government"},
-                    {"organisation": "Scottish Water", "kind": "public_body"},
-                    {"organisation": "Trafficking Awareness Raising Alliance",
-                     "kind": "local_authority"},
+    assert rows == [{"organisation": "Gangmasters Licensing Authority", "kind": "regulator"},
+                    {"organisation": "Gangmasters and Labour Abuse Authority",
+                     "kind": "regulator"},
+                    {"organisation": "Ofcom", "kind": "regulator"},
+                    {"organisation": "Ofgem", "kind": "regulator"},
                     {"organisation": "Water Industry Commission for Scotland",
                      "kind": "regulator"}]
     result = run("query", "bodies-in-nation", "-p", "nation=Wales", "-p", "kind=ngo",
                  *db_args, "--format", "json", env={"HTKG_QUERIES": str(FOLDERS / "mine")})
-    assert json.loads(result.output) == [{"organisation": "BAWSO", "kind": "ngo"}]
+    assert json.loads(result.output) == [{"organisation": "BAWSO", "kind": "ngo"},
+                                         {"organisation": "Kalayaan", "kind": "ngo"},
+                                         {"organisation": "The Salvation Army", "kind": "ngo"}]
     result = run("query", "actions", *db_args, "--queries", FOLDERS / "clash")
     assert result.exit_code == 1 and "saved query 'actions' is also defined" in result.output
 

@@ -60,6 +60,26 @@ def test_parse_a_good_header():
     assert q.columns == ["name", "literal"] and q.ordered is False
 
 
+def test_a_caveat_is_parsed_and_listed():
+    text = GOOD.replace("// note: A note\n", "// caveat: Partial figures:\n//   read with care.\n"
+                                              "// note: A note\n")
+    q = parse_query(text, "demo.cypher", expected_name="demo")
+    assert q.caveat == "Partial figures: read with care." and q.note == "A note over two lines."
+    assert q.to_json()["caveat"] == q.caveat and parse_query(GOOD).to_json()["caveat"] is None
+    twice = text.replace("// note: A note\n", "// caveat: again\n// note: A note\n")
+    with pytest.raises(LoadError, match=r"demo.cypher:\d+: 'caveat' is given twice"):
+        parse_query(twice, "demo.cypher")
+    result = run("queries")
+    assert result.exit_code == 0
+    listed = result.output.split("Caveats, printed with each result:\n", 1)[1]
+    assert "  nation-source-countries: A nation's figure counts only" in listed
+    assert "  top-source-countries: With -p nation" in listed
+    result = run("queries", "--format", "json")
+    caveats = {q["name"]: q["caveat"] for q in json.loads(result.output)}
+    assert caveats["nation-source-countries"].startswith("A nation's figure")
+    assert caveats["actions"] is None
+
+
 def test_used_parameters_skip_strings_and_comments():
     assert used_parameters(parse_query(GOOD).cypher) == {"country": 1, "remote": 2, "limit": 4}
     assert used_parameters('RETURN "$a", `$b`, $c /* $d */') == {"c": 1}
@@ -201,6 +221,7 @@ def test_parameter_errors_name_the_parameter_and_its_type():
     q = load_catalogue().get("top-source-countries")
     with pytest.raises(QueryError, match=r"no parameter 'yeer'; its parameters: year \(int\), "
                                          r"quarter \(int\), kind \(kind\), nation \(nation\), "
+                                         r"exclude_uk \(bool, default false\), "
                                          r"start \(quarter\), end \(quarter\), "
                                          r"limit \(int, default 10\)"):
         check(q, {"yeer": "2023"})
@@ -223,7 +244,7 @@ def test_static_types_convert():
                 {"year": "2023", "quarter": 4, "kind": "Local authority", "nation": "Scottish",
                  "start": "2022 Q3", "end": "2023q4"}
                 ) == {"year": 2023, "quarter": 4, "kind": "local_authority", "nation": "GB-SCT",
-                      "start": 20223, "end": 20234, "limit": 10}
+                      "exclude_uk": False, "start": 20223, "end": 20234, "limit": 10}
     nation = TYPES["nation"]
     assert [nation.convert(v, None) for v in ("GB-WLS", "wales", "Cymru", "NI",
                                               "Northern Irish", "england")] == \

@@ -30,12 +30,17 @@ def test_every_fact_has_provenance():
 
 
 def test_no_name_or_alias_means_two_entities():
+    """No name or alias of a registry entry means a second entity. GOV.UK itself gives
+    two of its bodies one abbreviation twice; those stay ambiguous (the resolver asks)."""
     seen = defaultdict(set)
-    for node_id, _, props in registry_graph().nodes():
+    kg = registry_graph()
+    for node_id, _, props in kg.nodes():
         for name in [props["name"], *props.get("aliases", [])]:
             seen[normalise(name)].add(node_id)
     clashes = {name: ids for name, ids in seen.items() if len(ids) > 1}
-    assert clashes == {}
+    registry = {i for i, _, p in kg.nodes() if any("(registry)" in s for s in p["sources"])}
+    assert {n: ids for n, ids in clashes.items() if ids & registry} == {}
+    assert set(clashes) == {"csc", "gpf"}
 
 
 def test_registry_holds_what_the_minutes_name():

@@ -31,23 +31,23 @@ def content(db) -> str:
     return result.output
 
 
-def test_sigkill_during_build_leaves_previous_store_usable(tmp_path, shared):
+def test_sigkill_during_build_leaves_previous_store_usable(tmp_path):
     """Kill `htkg build` at random moments: the store holds either the previous
-    graph, unchanged, or (when the kill came after the swap) the new one, whole."""
-    nrm = shared("data", "nrm")
+    graph (built without the figures), unchanged, or (when the kill came after the
+    swap) the new one, whole (the default build, with every bundled NRM table)."""
     reference = tmp_path / "reference"
     started = time.perf_counter()
-    assert htkg("build", nrm, "--db", reference, "--no-map").returncode == 0
+    assert htkg("build", "--db", reference, "--no-map").returncode == 0
     full_build = time.perf_counter() - started
     after = content(reference)
     db = tmp_path / "store"
-    assert htkg("build", "--db", db, "--no-map").returncode == 0
+    assert htkg("build", "--db", db, "--no-map", "--no-figures").returncode == 0
     before = content(db)
     rng = random.Random(20130311)
     killed = 0
     for delay in sorted(rng.uniform(0.2, 0.9 * full_build) for _ in range(5)):
-        proc = subprocess.Popen([sys.executable, "-m", "htkg.cli", "build", str(nrm), "--db",
-                                 str(db), "--no-map"],
+        proc = subprocess.Popen([sys.executable, "-m", "htkg.cli", "build", "--db", str(db),
+                                 "--no-map"],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
         if proc.poll() is None:
@@ -57,18 +57,18 @@ def test_sigkill_during_build_leaves_previous_store_usable(tmp_path, shared):
         now = content(db)
         assert now in (before, after), f"store neither old nor new after a kill at {delay:.1f} s"
         if now == after:  # the kill came after the swap: start again from the old graph
-            assert htkg("build", "--db", db, "--no-map").returncode == 0
+            assert htkg("build", "--db", db, "--no-map", "--no-figures").returncode == 0
             assert content(db) == before
     assert killed >= 3, "the builds finished before the kills; nothing was tested"
     # A later build succeeds and cleans up what the killed ones left behind.
-    assert htkg("build", "--db", db, "--no-map").returncode == 0
+    assert htkg("build", "--db", db, "--no-map", "--no-figures").returncode == 0
     assert content(db) == before
     assert [p.name for p in db.glob("gen-*")] == [os.readlink(db / "current")]
 
 
 def test_second_process_is_told_who_holds_the_store(tmp_path):
     db = tmp_path / "store"
-    assert htkg("build", "--db", db, "--no-map").returncode == 0
+    assert htkg("build", "--db", db, "--no-map", "--no-figures").returncode == 0
     server = subprocess.Popen([sys.executable, "-m", "htkg.cli", "serve", "--db", str(db)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -76,7 +76,7 @@ def test_second_process_is_told_who_holds_the_store(tmp_path):
         result = htkg("stats", "--db", db, env={"HTKG_LOCK_WAIT": "1"})
         assert result.returncode == 1
         assert f"in use by process {server.pid}" in result.stderr
-        result = htkg("build", "--db", db, env={"HTKG_LOCK_WAIT": "1"})
+        result = htkg("build", "--db", db, "--no-figures", env={"HTKG_LOCK_WAIT": "1"})
         assert result.returncode == 1 and f"in use by process {server.pid}" in result.stderr
     finally:
         server.terminate()
@@ -86,9 +86,9 @@ def test_second_process_is_told_who_holds_the_store(tmp_path):
 
 def test_waiting_process_goes_ahead_when_the_store_is_freed(tmp_path):
     db = tmp_path / "store"
-    assert htkg("build", "--db", db, "--no-map").returncode == 0
+    assert htkg("build", "--db", db, "--no-map", "--no-figures").returncode == 0
     first = subprocess.Popen([sys.executable, "-m", "htkg.cli", "build", "--db", str(db),
-                              "--no-map"],
+                              "--no-map", "--no-figures"],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(0.5)
     second = htkg("stats", "--db", db, "--format", "json", env={"HTKG_LOCK_WAIT": "60"})
@@ -115,7 +115,7 @@ def held(self, *args, **kwargs):
     self.batch_done = hold
 bolt.BoltWriter.__init__ = held
 from htkg.cli import main
-main(["build", *sys.argv[3:], "--no-map"], prog_name="htkg")
+main(["build", *sys.argv[3:], "--no-map", "--no-figures"], prog_name="htkg")
 """
 
 
@@ -152,9 +152,9 @@ def test_server_gone_mid_session_is_a_clear_error(tmp_path):
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         info = json.loads(server.stdout.readline())
         env.update(NEO4J_URI=info["uri"], NEO4J_PASSWORD=info["password"])
-        assert htkg("build", nrm, "--no-map", env=env).returncode == 0
+        assert htkg("build", nrm, "--no-map", "--no-figures", env=env).returncode == 0
         again = htkg("cypher", COUNTS, "--format", "json", env=env)
-        assert htkg("build", nrm, "--no-map", env=env).returncode == 0
+        assert htkg("build", nrm, "--no-map", "--no-figures", env=env).returncode == 0
         assert htkg("cypher", COUNTS, "--format", "json", env=env).stdout == again.stdout
     finally:
         for proc in (push, server):

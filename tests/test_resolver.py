@@ -26,8 +26,19 @@ def resolver() -> Resolver:
     ("CPS", "crown-prosecution-service"),
     ("AGO", "attorney-generals-office"),
     ("the gangmasters licensing authority", "gangmasters-licensing-authority"),
-    ("Scottish Executive", "scottish-government"),
-    ("Welsh Assembly Government", "welsh-government"),
+    ("Scottish Executive", "scottish-executive"),          # a body of its own until 2007
+    ("Welsh Assembly Government", "welsh-assembly-government"),
+    ("Scottish Government", "scottish-government"),
+    ("The Scottish Government", "scottish-government"),      # GOV.UK's name
+    ("DoH (NI)", "department-of-health-northern-ireland"),
+    ("Northern Ireland Executive Office", "the-executive-office-northern-ireland"),
+    ("PPSNI", "public-prosecution-service-for-northern-ireland"),
+    ("utilities", "sector-utilities"),
+    ("EU Directive 2011/36/EU", "initiative-eu-directive-2011-36"),
+    ("DLUHC", "department-for-levelling-up-housing-and-communities"),
+    ("MHCLG", "ministry-of-housing-communities-and-local-government"),
+    ("Ofwat", "ofwat"),
+    ("hm-revenue-customs", "hm-revenue-and-customs"),      # a GOV.UK slug
     ("Northern Ireland Executive", "northern-ireland-executive"),
     ("Royal Mail", "royal-mail"),
     ("Barnardo's", "barnardos"),
@@ -40,6 +51,15 @@ def resolver() -> Resolver:
 ])
 def test_resolves_abbreviations_and_historical_names(resolver, written, expected):
     assert resolver.resolve(written) == expected
+
+
+@pytest.mark.parametrize("written", ["DoH", "PPS", "EU Directive", "Great Britain", "Britain",
+                                     "Jo", "CSC"])
+def test_names_too_generic_to_mean_one_body_resolve_to_none(resolver, written):
+    """"DoH" is England's Department of Health and Northern Ireland's; "PPS" and "EU
+    Directive" name many things; "Great Britain" is not the United Kingdom; GOV.UK's
+    two-letter abbreviations ("JO") read as given names; "CSC" is two GOV.UK bodies."""
+    assert resolver.resolve(written) is None
 
 
 def test_punctuation_and_case_do_not_matter():
@@ -70,11 +90,48 @@ def _succession(kg):
      "2020"),
     ("department-for-business-innovation-and-skills",
      "department-for-business-energy-and-industrial-strategy", "2016"),
+    ("department-for-business-energy-and-industrial-strategy",
+     "department-for-science-innovation-and-technology", "2023"),
+    ("department-for-business-energy-and-industrial-strategy",
+     "department-for-business-and-trade", "2023"),
+    ("department-for-business-energy-and-industrial-strategy",
+     "department-for-energy-security-and-net-zero", "2023"),
+    ("department-for-communities-and-local-government",
+     "ministry-of-housing-communities-and-local-government-2018-2021", "2018-01-08"),
+    ("ministry-of-housing-communities-and-local-government-2018-2021",
+     "department-for-levelling-up-housing-and-communities", "2021-09-19"),
+    ("department-for-levelling-up-housing-and-communities",
+     "ministry-of-housing-communities-and-local-government", "2024-07-08"),
+    ("scottish-executive", "scottish-government", "2007-09-03"),
+    ("department-of-health", "department-of-health-and-social-care", "2018-01-08"),
 ])
 def test_successor_bodies_are_dated_relationships(old, new, year):
     succession = _succession(registry_graph())
     assert (old, new) in succession
     assert succession[(old, new)].startswith(year)
+
+
+def test_a_renaming_known_only_by_year_carries_the_year():
+    kg = registry_graph()
+    rel = [p for a, b, _, p in kg.edges("SUCCEEDED_BY")
+           if (a, b) == ("welsh-assembly-government", "welsh-government")]
+    assert rel and rel[0].get("year") == 2011 and "date" not in rel[0]
+
+
+def test_every_renamed_public_body_is_two_entities():
+    """No public body keeps an earlier name of its own as an alias: the earlier name is
+    an entity of its own, linked by SUCCEEDED_BY (the renaming model, everywhere)."""
+    kg = registry_graph()
+    for old, new in [("Scottish Executive", "scottish-government"),
+                     ("Welsh Assembly Government", "welsh-government"),
+                     ("Department for Communities and Local Government",
+                      "ministry-of-housing-communities-and-local-government"),
+                     ("Department for Levelling Up, Housing and Communities",
+                      "ministry-of-housing-communities-and-local-government"),
+                     ("Gangmasters Licensing Authority", "gangmasters-and-labour-abuse-authority"),
+                     ("Modern Slavery Police Transformation Unit",
+                      "modern-slavery-and-organised-immigration-crime-unit")]:
+        assert old not in kg.node(new)[1]["aliases"], (old, new)
 
 
 def test_scan_finds_names_in_running_text(resolver):

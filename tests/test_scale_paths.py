@@ -166,7 +166,7 @@ def test_a_table_loaded_twice_is_merged_in_the_store_after_streaming(tmp_path):
     again = "nrm_referrals_ngo-again_2023_q4.csv"     # the same quarter, another name
     for target in (once / NGO.name, twice / "a" / NGO.name, twice / "b" / again):
         shutil.copy(NGO, target)
-    htkg = [sys.executable, "-m", "htkg.cli", "build"]
+    htkg = [sys.executable, "-m", "htkg.cli", "build", "--no-figures"]
     for folder in (once, twice):
         done = subprocess.run([*htkg, str(folder), "--db", str(tmp_path / f"db-{folder.name}"),
                                "--no-map"], capture_output=True, text=True)
@@ -187,9 +187,9 @@ def test_streamed_build_stores_what_the_graph_holds(tmp_path):
     import htkg
     db = tmp_path / "db"
     done = subprocess.run([sys.executable, "-m", "htkg.cli", "build", str(FIX), "--db", str(db),
-                           "--no-map"], capture_output=True, text=True)
+                           "--no-map", "--no-figures"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    kg = htkg.load([FIX]).graph
+    kg = htkg.load([FIX], figures=False).graph
     expected = [(a, b, {k: sorted(v) if isinstance(v, list) else v
                         for k, v in p.items() if v is not None and v != []})
                 for a, b, _, p in kg.edges("REFERRED")]

@@ -177,16 +177,26 @@ def test_query_of_values_selects_the_entities_they_name(store):
 
 # -- the overview and the whole graph -----------------------------------------------------
 def test_overview_leaves_out_lone_countries_and_counts_them(store):
+    """The overview leaves out the official geography's areas, then the countries left
+    with no relationship; it says how many of each."""
     sel = select(store)
-    lone = cypher_count(store, "MATCH (n:Country) WHERE NOT (n)--() RETURN count(n) AS n")
-    assert lone > 0
-    assert f"{lone} countries with no relationship on this map are left out" in sel.notes[0]
-    assert len(sel.nodes) == cypher_count(store, "MATCH (n) RETURN count(n) AS n") - lone
-    assert len(sel.relationships) == cypher_count(store, "MATCH ()-[r]->() RETURN count(r) AS n")
+    areas = cypher_count(store, "MATCH (n:Area) RETURN count(n) AS n")
+    lone = cypher_count(store, "MATCH (n:Country) WHERE NOT EXISTS { MATCH (n)--(m) "
+                               "WHERE NOT 'Area' IN labels(m) } RETURN count(n) AS n")
+    assert lone > 0 and areas > 0
+    assert f"the official geography is left out: {areas} areas" in sel.notes[0]
+    assert any(f"{lone} countries with no relationship on this map are left out" in n
+               for n in sel.notes)
+    assert len(sel.nodes) == cypher_count(store, "MATCH (n) RETURN count(n) AS n") - lone - areas
+    assert not any(e.label == "Area" for e in sel.nodes.values())
+    no_area = "WHERE NOT 'Area' IN labels(a) AND NOT 'Area' IN labels(b)"
+    assert len(sel.relationships) == cypher_count(
+        store, f"MATCH (a)-[r]->(b) {no_area} RETURN count(r) AS n")
     assert drawn_count(sel) == cypher_count(
-        store, "MATCH ()-[r]->() WHERE type(r) <> 'REFERRED_QUARTER' RETURN count(r) AS n")
+        store, f"MATCH (a)-[r]->(b) {no_area} AND type(r) <> 'REFERRED_QUARTER' "
+               f"RETURN count(r) AS n")
     whole = everything(store)
-    assert len(whole.nodes) == len(sel.nodes) + lone and whole.notes == []
+    assert len(whole.nodes) == len(sel.nodes) + lone + areas and whole.notes == []
 
 
 def test_filters_and_limits_are_checked(store, monkeypatch):

@@ -121,7 +121,7 @@ def test_build_and_read_with_the_certificate_verified(ca_server, certs, monkeypa
 
     uri = point_at(monkeypatch, ca_server, scheme, trust=certs / "ca.pem")
     assert cypher_json(COUNT) == [{"n": 0}]
-    result = run("build", "--no-map")
+    result = run("build", "--no-map", "--no-figures")
     assert result.exit_code == 0, result.output
     assert uri in result.output
     assert cypher_json(ROYAL_MAIL) == [{"n": "Royal Mail"}]
@@ -131,13 +131,14 @@ def test_build_and_read_with_the_certificate_verified(ca_server, certs, monkeypa
 @pytest.mark.parametrize("scheme", ["bolt+ssc", "neo4j+ssc"])
 def test_ssc_accepts_a_self_signed_certificate(self_signed_server, monkeypatch, scheme):
     point_at(monkeypatch, self_signed_server, scheme, trust=None)
-    result = run("build", "--no-map")
+    result = run("build", "--no-map", "--no-figures")
     assert result.exit_code == 0, result.output
     assert cypher_json(ROYAL_MAIL) == [{"n": "Royal Mail"}]
 
 
 @pytest.mark.parametrize("scheme", ["bolt+s", "neo4j+s"])
-@pytest.mark.parametrize("command", [("build", "--no-map"), ("cypher", COUNT)])
+@pytest.mark.parametrize("command", [("build", "--no-map", "--no-figures"),
+                                     ("cypher", COUNT)])
 def test_untrusted_certificate_is_a_one_line_error(self_signed_server, certs, monkeypatch,
                                                    scheme, command):
     """A self-signed certificate under +s (even with another CA trusted)."""
@@ -148,7 +149,8 @@ def test_untrusted_certificate_is_a_one_line_error(self_signed_server, certs, mo
 
 
 @pytest.mark.parametrize("scheme", ["bolt", "neo4j"])
-@pytest.mark.parametrize("command", [("build", "--no-map"), ("cypher", COUNT)])
+@pytest.mark.parametrize("command", [("build", "--no-map", "--no-figures"),
+                                     ("cypher", COUNT)])
 def test_plain_uri_to_a_tls_only_listener_is_a_one_line_error(self_signed_server, monkeypatch,
                                                               scheme, command):
     point_at(monkeypatch, self_signed_server, scheme, trust=None)

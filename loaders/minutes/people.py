@@ -19,10 +19,12 @@ OFFICES = {"MP", "MSP", "MLA", "AM", "MS", "MEP"}
 POST_NOMINALS = OFFICES | {"QC", "KC", "OBE", "CBE", "MBE", "KBE", "DBE", "GBE", "QPM", "KPM",
                            "KCB", "DL"}
 #: A member of a devolved legislature, and the words that name bodies of their nation:
-#: beside an MLA, "the Executive" is the Northern Ireland Executive.
+#: beside an MLA, "the Executive" is the Northern Ireland Executive. (The Welsh Assembly
+#: Government is a body of its own, succeeded by the Welsh Government in 2011: beside
+#: an AM, "the Government" is read as the Welsh Government.)
 SEATS = {"MLA": ("Northern Ireland", ["Northern Ireland"]),
          "MSP": ("Scotland", ["Scottish"]),
-         "AM": ("Wales", ["Welsh", "Welsh Assembly"]),
+         "AM": ("Wales", ["Welsh"]),
          "MS": ("Wales", ["Welsh"])}
 HONORIFICS = {"Baroness", "Lord", "Lady", "Sir", "Dame", "Dr", "Mr", "Mrs", "Ms", "Miss", "Rt",
               "Professor", "Prof", "Cllr", "Councillor"}

@@ -28,15 +28,15 @@ from pathlib import Path
 from htkg.loaders.base import Record, Source
 from htkg.loaders.nrm import tables
 from htkg.loaders.nrm.format import (DUTY_TO_NOTIFY, DUTY_TO_NOTIFY_LONGITUDINAL, HEADERS,
-                                     LONGITUDINAL, NAME, REFERRALS, parse_period, period_of,
-                                     table_kind)
+                                     LONGITUDINAL, NAME, REFERRALS, coverage, parse_period,
+                                     period_of, table_kind)
 from htkg.loaders.nrm.referrals import read_referrals
 
 DESCRIPTION = ("National Referral Mechanism statistics: referral tables by first responder, "
                "longitudinal and Duty to Notify tables, CSV")
 __all__ = ["DESCRIPTION", "DUTY_TO_NOTIFY", "DUTY_TO_NOTIFY_LONGITUDINAL", "HEADERS",
-           "LONGITUDINAL", "NAME", "REFERRALS", "parallel", "parse_period", "period_of", "read",
-           "recognises", "table_kind"]
+           "LONGITUDINAL", "NAME", "REFERRALS", "coverage", "parallel", "parse_period",
+           "period_of", "read", "recognises", "table_kind"]
 
 
 def recognises(source: Source) -> bool:

@@ -134,6 +134,59 @@ def period_note(path: Path, options: dict, period: tuple[int, int]) -> str | Non
     return None
 
 
+# -- what a build's tables cover --------------------------------------------------
+_REFERRAL_NAME = re.compile(r"^nrm_referrals_(.+)_(\d{4})_q([1-4])(?![0-9])", re.IGNORECASE)
+_DUTY_NAME = re.compile(r"^nrm_duty_to_notify_(\d{4})_q([1-4])(?![0-9])", re.IGNORECASE)
+#: First-responder types as the tables' names give them, in words.
+RESPONDER_TYPES = {"government": "government agencies", "local-authority": "local authorities",
+                   "ngo": "NGOs", "police": "police"}
+
+
+def _span(periods: set[tuple[int, int]]) -> str:
+    """Quarters as a span, naming the ones missing inside it.
+
+    >>> _span({(2022, 4), (2023, 1), (2023, 3)})
+    '2022 Q4 to 2023 Q3 (3 quarters; none for 2023 Q2)'
+    """
+    first, last = min(periods), max(periods)
+    every = [(y, q) for y in range(first[0], last[0] + 1) for q in range(1, 5)
+             if first <= (y, q) <= last]
+    missing = [f"{y} Q{q}" for y, q in every if (y, q) not in periods]
+    n = len(periods)
+    text = f"{first[0]} Q{first[1]}" if n == 1 else (
+        f"{first[0]} Q{first[1]} to {last[0]} Q{last[1]}")
+    return text + f" ({n} quarter{'s' if n != 1 else ''}" + (
+        f"; none for {', '.join(missing)})" if missing else ")")
+
+
+def coverage(names) -> list[str]:
+    """Which quarters the NRM tables named cover, one line per kind of table
+    (tables named as published: ``nrm_referrals_<type>_<year>_q<n>.csv``).
+
+    >>> coverage(["nrm_referrals_police_2023_q4.csv.xz", "nrm_referrals_police_2023_q2.csv",
+    ...           "nrm_duty_to_notify_2023_q4.csv"])
+    ['referrals by police: 2023 Q2 to 2023 Q4 (2 quarters; none for 2023 Q3)', \
+'Duty to Notify: 2023 Q4 (1 quarter)']
+    """
+    referrals: dict[str, set] = {}
+    duty: set = set()
+    for name in names:
+        plain = Path(str(name)).name.removesuffix(".gz").removesuffix(".xz")
+        m = _REFERRAL_NAME.match(plain)
+        if m and not plain.lower().startswith("nrm_referrals_longitudinal"):
+            referrals.setdefault(m[1].lower(), set()).add((int(m[2]), int(m[3])))
+        elif m := _DUTY_NAME.match(plain):
+            duty.add((int(m[1]), int(m[2])))
+    order = list(RESPONDER_TYPES)
+    out = [f"referrals by {RESPONDER_TYPES.get(kind, kind)}: {_span(periods)}"
+           for kind, periods in sorted(referrals.items(),
+                                       key=lambda kv: (order.index(kv[0]) if kv[0] in order
+                                                       else len(order), kv[0]))]
+    if duty:
+        out.append(f"Duty to Notify: {_span(duty)}")
+    return out
+
+
 # -- reading a table safely -----------------------------------------------------
 class Table:
     """A decoded, checked NRM table: a CSV reader positioned after the header."""
