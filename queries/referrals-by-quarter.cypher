@@ -1,7 +1,7 @@
 // name: referrals-by-quarter
 // description: People referred to the NRM by quarter and first-responder kind: the trend
 // param: country (country) only people of this nationality
-// param: nation (nation) only first responders whose remit is that nation and not UK-wide
+// param: nation (nation) only first responders registered for that nation alone
 // param: kind (kind) only first responders of this kind (ngo, police_force, local_authority...)
 // param: responder (organisation) only this first responder: its own trend
 // param: start (quarter) from this quarter on (YYYYQn)
@@ -23,14 +23,14 @@ CALL {
   MATCH (o:Organisation)
   WHERE $country IS NULL AND ($responder IS NULL OR o.id = $responder)
     AND ($kind IS NULL OR o.kind = $kind)
-    AND ($nation IS NULL OR ($nation IN o.nation AND NOT 'GB' IN o.nation))
+    AND ($nation IS NULL OR (size(o.nation) = 1 AND o.nation[0] = $nation))
   WITH o
   MATCH (o)-[r:REFERRED_QUARTER]->(:Country)
   RETURN o, r
 }
 WITH o, r
 WHERE ($responder IS NULL OR o.id = $responder) AND ($kind IS NULL OR o.kind = $kind)
-  AND ($nation IS NULL OR ($nation IN o.nation AND NOT 'GB' IN o.nation))
+  AND ($nation IS NULL OR (size(o.nation) = 1 AND o.nation[0] = $nation))
   AND ($start IS NULL OR r.year * 10 + r.quarter >= $start)
   AND ($end IS NULL OR r.year * 10 + r.quarter <= $end)
 WITH r.year AS year, r.quarter AS quarter, o.kind AS kind, sum(r.people) AS people,

@@ -1,7 +1,7 @@
 // name: responders
 // description: First responders ranked by people referred to the NRM, strongest first
 // param: country (country) only people of this nationality
-// param: nation (nation) only first responders whose remit is that nation and not UK-wide
+// param: nation (nation) only first responders registered for that nation alone
 // param: kind (kind) only first responders of this kind (ngo, police_force, local_authority...)
 // param: start (quarter) from this quarter on (YYYYQn)
 // param: end (quarter) up to this quarter (YYYYQn)
@@ -20,14 +20,14 @@ CALL {
   UNION ALL
   MATCH (o:Organisation)
   WHERE $country IS NULL AND ($kind IS NULL OR o.kind = $kind)
-    AND ($nation IS NULL OR ($nation IN o.nation AND NOT 'GB' IN o.nation))
+    AND ($nation IS NULL OR (size(o.nation) = 1 AND o.nation[0] = $nation))
   WITH o
   MATCH (o)-[r:REFERRED_QUARTER]->(c:Country)
   RETURN o, r, c
 }
 WITH o, r, c
 WHERE ($kind IS NULL OR o.kind = $kind)
-  AND ($nation IS NULL OR ($nation IN o.nation AND NOT 'GB' IN o.nation))
+  AND ($nation IS NULL OR (size(o.nation) = 1 AND o.nation[0] = $nation))
   AND ($start IS NULL OR r.year * 10 + r.quarter >= $start)
   AND ($end IS NULL OR r.year * 10 + r.quarter <= $end)
 WITH o, sum(r.people) AS people, count(DISTINCT c) AS countries,

@@ -220,15 +220,33 @@ def test_the_row_cap_says_when_it_cut(app):
 
 def test_downloads_neutralise_formulas_and_keep_json_exact(app, formula_name):
     url, _ = app
-    status, headers, text = get(url + "queries/country-links/results.csv?country=Nigeria")
+    # Welsh NGOs: BAWSO and the body named like a formula, within the module's cap of 5 rows.
+    query = "queries/organisations/results.{}?kind=ngo&nation=Wales"
+    status, headers, text = get(url + query.format("csv"))
     assert status == 200 and headers["Content-Type"].startswith("text/csv")
-    assert headers["Content-Disposition"] == 'attachment; filename="htkg-country-links.csv"'
-    bodies = [row[0] for row in csv.reader(io.StringIO(text))]
-    assert "'" + formula_name in bodies and formula_name not in bodies
-    status, headers, text = get(url + "queries/country-links/results.json?country=Nigeria")
+    assert headers["Content-Disposition"] == 'attachment; filename="htkg-organisations.csv"'
+    names = [row[0] for row in csv.reader(io.StringIO(text))]
+    assert "'" + formula_name in names and formula_name not in names
+    status, headers, text = get(url + query.format("json"))
     assert headers["Content-Type"] == "application/json"
     rows = json.loads(text)
-    assert formula_name in [r["body"] for r in rows]
+    assert formula_name in [r["organisation"] for r in rows]
+
+
+def test_a_querys_caveat_travels_with_its_figures(app):
+    """As `htkg query` gives it: above the table, and on every row of CSV and JSON."""
+    url, _ = app
+    from htkg.queries import load_catalogue
+    caveat = load_catalogue().get("top-source-countries").caveat
+    assert caveat
+    status, _, body = get(url + "queries/top-source-countries/results?nation=Scotland")
+    assert status == 200 and 'id="caveat"' in body
+    assert caveat.split(",")[0] in body.replace("&#39;", "'")
+    _, _, text = get(url + "queries/top-source-countries/results.csv?nation=Scotland")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows and all(r["caveat"] == caveat for r in rows)
+    _, _, text = get(url + "queries/top-source-countries/results.json?nation=Scotland")
+    assert all(r["caveat"] == caveat for r in json.loads(text))
 
 
 # -- what every response carries -------------------------------------------------------------------

@@ -33,7 +33,7 @@ def reports(report_store):
                 "chad": country_report(store, "Chad"),
                 "france": country_report(store, "France"),
                 "scotland": nation_report(store, "Scottish"),
-                "england": nation_report(store, "England")}
+                "northern-ireland": nation_report(store, "Northern Ireland")}
 
 
 def run(*args, **kw):
@@ -170,9 +170,10 @@ def test_the_nation_report_reads_the_nations_rows(reports, report_store):
     assert r.subject == "Scotland" and r.kind == "nation"
     rows = query_rows(commands(r, "S1")[0], report_store)
     assert [(t["country"], t["people"]) for t in r.table("nation-countries").rows] == \
-        [(q["country"], q["people"]) for q in rows] == [("Nigeria", 2), ("Vietnam", 1)]
+        [(q["country"], q["people"]) for q in rows] == [("Vietnam", 6), ("Nigeria", 2),
+                                                         ("United Kingdom", 2)]
     assert [t["responder"] for t in r.table("responders").rows] == [
-        "Trafficking Awareness Raising Alliance"]
+        "Police Scotland", "Trafficking Awareness Raising Alliance"]
     assert [t["organisation"] for t in r.table("regulators").rows] == [
         "Ofgem", "Water Industry Commission for Scotland", "Gangmasters Licensing Authority",
         "Gangmasters and Labour Abuse Authority", "Ofcom"]
@@ -215,9 +216,9 @@ def test_a_real_country_the_graph_does_not_hold(reports):
 
 
 def test_a_nation_with_no_first_responders_of_its_own(reports):
-    r = reports["england"]
+    r = reports["northern-ireland"]
     assert r.table("nation-countries").rows == [] and r.figure("period").number == 0
-    assert "No first responder registered in England" in r.table("nation-countries").empty
+    assert "No first responder registered in Northern Ireland" in r.table("nation-countries").empty
 
 
 def test_no_figures_loaded_at_all(registry_store):

@@ -14,6 +14,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 
 from htkg.errors import HtkgError, QueryError
 from htkg.output import render
+from htkg.queries import with_caveat
 from htkg.web.present import entity_url, form_fields, given_values, query_url
 from htkg.web.state import Workbench
 
@@ -169,7 +170,9 @@ def query_download(request: Request) -> Response:
     if result.more:
         headers["x-htkg-rows-cut-at"] = str(bench.max_rows)
     media = "text/csv; charset=utf-8" if fmt == "csv" else "application/json"
-    return Response(render(result.columns, result.rows, fmt), media_type=media, headers=headers)
+    # The query's caveat travels with its figures, as `htkg query --format csv|json` gives it.
+    columns, rows = with_caveat(result.columns, result.rows, query.caveat)
+    return Response(render(columns, rows, fmt), media_type=media, headers=headers)
 
 
 def query_map(request: Request) -> Response:
