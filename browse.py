@@ -125,20 +125,27 @@ def profile(store, entity: str, most: int = MOST_LINKS) -> Profile:
     entity_id = lookup.entity(entity)
     label = _checked_label(lookup.resolver.label(entity_id))
     match = f"MATCH (n:{label} {{id: $id}})"
-    head = store.read(f"{match} RETURN properties(n) AS props, "
-                      f"COUNT {{ (n)-[:{SUMMARY}]-() }} AS totals", {"id": entity_id}).rows[0]
+    schema = load_schema()
+    # Quarterly totals are counted only where the schema lets them be (bodies, countries).
+    summed = any(label in pair for pair in schema.relationships[SUMMARY].between)
+    head = store.read(f"{match} RETURN properties(n) AS props"
+                      + (f", COUNT {{ (n)-[:{SUMMARY}]-() }} AS totals" if summed else ""),
+                      {"id": entity_id}).rows[0]
     props = dict(head["props"] or {})
-    figures = {SUMMARY: head["totals"]} if head["totals"] else {}
+    figures = {SUMMARY: head["totals"]} if head.get("totals") else {}
     # The types to list, named in the pattern: the engine then never walks the
     # thousands of referral figures a country or a first responder has.
-    listed = "|".join(t for t in load_schema().relationships if t not in FIGURES)
-    found = store.read(
-        f"{match}-[r:{listed}]-(m) "
-        "RETURN type(r) AS type, startNode(r).id = $id AS out, m.id AS other, m.name AS name, "
-        "labels(m)[0] AS label, properties(r) AS props "
-        "ORDER BY type, out DESC, toLower(coalesce(m.name, m.id)), m.id",
-        {"id": entity_id}, most=most)
-    rows = found.rows
+    listed = "|".join(t for t in schema.relationships if t not in FIGURES)
+    returned = ("RETURN type(r) AS type, startNode(r).id = $id AS out, m.id AS other, "
+                "m.name AS name, labels(m)[0] AS label, properties(r) AS props")
+    found = store.read(f"{match}-[r:{listed}]-(m) {returned}", {"id": entity_id}, most=most)
+    if found.more:      # which ones are listed must not be left to chance: the first, in order
+        found = store.read(f"{match}-[r:{listed}]-(m) {returned} ORDER BY type, out DESC, "
+                           "toLower(coalesce(m.name, m.id)), m.id", {"id": entity_id}, most=most)
+    # Sorted here: ORDER BY costs the engine more than a sort of a few hundred rows.
+    rows = sorted(found.rows, key=lambda r: (r["type"], not r["out"],
+                                             (r["name"] or r["other"] or "").lower(),
+                                             r["other"] or ""))
     if found.more:      # count what was left out
         counts = store.read(f"{match}-[r:{listed}]-(m) RETURN type(r) AS type, "
                             f"startNode(r).id = $id AS out, count(*) AS n", {"id": entity_id}).rows

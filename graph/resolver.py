@@ -173,8 +173,8 @@ class Resolver:
         """Entities whose names or aliases match ``text``, best first, as (id, the
         name or alias that matched): a name equal to it (every entity that
         shares an abbreviation), then names that start with it, then names
-        with a word that starts with it, then names that hold it, then close
-        spellings. Within each, shorter names first.
+        with a word that starts with it, then names that hold it; only when no
+        name holds it, close spellings. Within each, shorter names first.
 
         >>> r = Resolver()
         >>> r.add("greater-london-authority", "Organisation", ["Greater London Authority", "GLA"])
@@ -211,7 +211,7 @@ class Resolver:
                 offer(k, 2)
             elif len(key) >= 4 and key in k:
                 offer(k, 3)
-        if len(ranked) < n:
+        if not ranked:      # no name holds it: close spellings (the slow part)
             for k in difflib.get_close_matches(key, list(self._index), n=n, cutoff=0.75):
                 offer(k, 4)
         best = sorted(ranked, key=lambda i: (ranked[i][:3], i))[:n]

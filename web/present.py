@@ -22,6 +22,7 @@ from htkg.graph.records import Provenance
 from htkg.output import cell, visible
 from htkg.queries.params import NATIONS, TYPES, kinds
 from htkg.reports.document import cell_text
+from htkg.reports.reading import nations_text
 from htkg.reports.svg import draw
 from htkg.schema.model import load_schema
 
@@ -104,10 +105,6 @@ def value_text(value: Any) -> str:
     return cell_text(value) if value is not None and value != [] else "–"
 
 
-def nation_name(code: str) -> str:
-    return NATIONS[code][1][0] if code in NATIONS else code
-
-
 def chart_svg(chart) -> Markup:
     """A report chart as inline SVG (drawn, every value escaped, by htkg.reports.svg)."""
     return Markup(draw(chart))
@@ -139,7 +136,7 @@ def environment() -> Environment:
                       lstrip_blocks=True,
                       finalize=_shown)
     env.filters.update(cell=cell, where=where, value=value_text, type_words=type_words,
-                       kind_words=kind_words, nation=nation_name, chart=chart_svg,
+                       kind_words=kind_words, nations=nations_text, chart=chart_svg,
                        describe_type=describe_type)
     env.globals.update(entity_url=entity_url, entity_map_url=entity_map_url,
                        report_url=report_url, query_url=query_url, with_query=with_query,

@@ -2,10 +2,10 @@
 and the few library results every page shares or that cost a second to make.
 
 Each method here is one library call (htkg.browse, htkg.queries,
-htkg.selection, htkg.reports, htkg.maps) with, where it pays, a cache: the
-store is opened read-only and never changes under the app (a new build is
-seen when the app is started again), so a result made once stays true.
-Caches are bounded, so memory stays flat however long the app runs.
+htkg.selection, htkg.reports, htkg.maps) with a cache: the store is opened
+read-only and never changes under the app (a new build is seen when the app is
+started again), so a result made once stays true. Caches are bounded (least
+recently used first out), so memory stays flat however long the app runs.
 """
 from __future__ import annotations
 
@@ -28,9 +28,12 @@ from htkg.reports.reading import Reader
 #: Rows a query's page or download holds at most, unless the app is told otherwise.
 MAX_ROWS = 2000
 #: How many made maps and reports are kept (each page is a few hundred KiB to 2 MiB),
-#: and referral trends (a few KiB each).
+#: saved queries' results (at most MAX_ROWS rows each), entity profiles and referral
+#: trends (a few KiB each).
 KEPT_MAPS = 32
 KEPT_REPORTS = 32
+KEPT_RESULTS = 64
+KEPT_PROFILES = 2048
 KEPT_TRENDS = 1024
 
 
@@ -101,6 +104,8 @@ class Workbench:
         self.maps = Kept(KEPT_MAPS)
         self.reports = Kept(KEPT_REPORTS)
         self.trends = Kept(KEPT_TRENDS)
+        self.results = Kept(KEPT_RESULTS)
+        self.profiles = Kept(KEPT_PROFILES)
 
     # -- made once --------------------------------------------------------------------
     @property
@@ -142,7 +147,7 @@ class Workbench:
         return isinstance(value, str) and value in Lookup.of(self.store).resolver
 
     def profile(self, entity: str) -> browse.Profile:
-        return browse.profile(self.store, entity)
+        return self.profiles.get(entity, lambda: browse.profile(self.store, entity))
 
     def trend(self, profile: browse.Profile):
         """The referral trend of a country or a first responder, or None; made once
@@ -168,8 +173,11 @@ class Workbench:
         return bind(query, given, self.store)
 
     def run(self, query, given: dict[str, str]):
-        """The query's rows, at most :attr:`max_rows` (``more`` says when it cut)."""
-        return run_query(self.store, query, given, most=self.max_rows)
+        """The query's rows, at most :attr:`max_rows` (``more`` says when it cut); kept
+        for the same values given."""
+        key = (query.name, tuple(sorted(given.items())))
+        return self.results.get(key, lambda: run_query(self.store, query, given,
+                                                       most=self.max_rows))
 
     @staticmethod
     def command(name: str, given: dict[str, str]) -> str:
