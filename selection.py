@@ -214,8 +214,8 @@ def overview(store, labels: list[str], kinds: list[str]) -> Selection:
         if alone:
             for n in alone:
                 del nodes[n]
-            notes.append(f"{len(alone)} countries with no relationship on this map are left out "
-                         f"(map them with --label Country)")
+            notes.append(f"{len(alone)} countries with no link to anything here are not shown "
+                         f"(htkg map --label Country shows them)")
     return Selection(nodes, rels, title, notes)
 
 
@@ -258,7 +258,7 @@ def neighbourhood(store, entity: str, depth: int = 1, labels: list[str] = (),
         title += ": " + ", ".join([*labels, *kinds])
     notes = []
     if len(kept) < len(found):
-        notes.append(f"{len(found) - len(kept)} neighbours of other kinds are left out")
+        notes.append(f"{len(found) - len(kept)} linked entities of other kinds are not shown")
     return Selection(nodes, rels, title, notes, focus=focus)
 
 
@@ -360,14 +360,14 @@ def saved_query(store, name: str, params: dict | None = None, labels: list[str] 
             raise _too_large(len(ids), "this query's map")
         nodes, rels = read_ids(store, ids)
         if ids:
-            notes.append(f"the query returns values, not nodes: the map shows the {len(ids)} "
-                         f"entities they name and the relationships among them")
+            notes.append(f"Shows the {len(ids)} organisations, countries and others named in "
+                         f"the answer, and the links between them")
     missing = [a for a in anchors if a not in nodes]
     if missing:
         # The entities the parameters name, linked to what the query found.
         if not nodes:
-            notes.append("the query returned nothing: the map shows the entities its "
-                         "parameters name")
+            notes.append("No answer was found: the map shows only what the question "
+                         "names")
         ids = sorted({*nodes, *missing})
         _add_entities(nodes, store.read(_NODES_BY_ID, {"ids": sorted(set(missing))}).rows)
         rels += _with_totals(_relationships(store.read(
@@ -378,11 +378,11 @@ def saved_query(store, name: str, params: dict | None = None, labels: list[str] 
         nodes = {n: e for n, e in nodes.items() if n not in drop}
         rels = [r for r in rels if r.a in nodes and r.b in nodes]
         if drop:
-            notes.append(f"{len(drop)} nodes of other kinds are left out")
+            notes.append(f"{len(drop)} results of other kinds are not shown")
     if len(nodes) > MAX_NODES:
         raise _too_large(len(nodes), "this query's map")
     if not nodes:
-        notes.append("the query found nothing to draw")
+        notes.append("Nothing was found to draw")
     shown = name + (" (" + ", ".join(f"{k}={v}" for k, v in params.items()) + ")"
                     if params else "")
     focus = anchors[0] if len(anchors) == 1 and anchors[0] in nodes else None

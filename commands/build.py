@@ -33,7 +33,8 @@ def build(paths: tuple[Path, ...], db: str | None, no_bundled: bool, no_figures:
     Each file is routed to the loader that recognises it; a folder is walked.
     An embedded build replaces the previous graph only when it is complete.
     Then it prints a summary, a sample query, and writes an overview map
-    (an HTML file that opens offline in any browser).
+    by kind (an HTML file that opens offline in any browser; 'htkg map
+    --all' draws every entity and link).
 
     Example:
 
@@ -62,10 +63,11 @@ def run_build(paths: list[Path], db: str | None, bundled: bool = True, figures: 
         out.print(f"\nNo overview map: {result.overview_note}")
     elif result.overview is not None:
         drawn = result.overview
-        out.print(f"\nOverview map ({drawn.nodes} nodes, {drawn.relationships} "
-                  f"relationships): {drawn.path.resolve()}\n"
-                  f"Open it in any browser; it needs no network. "
-                  f"See 'htkg map --help' for focused maps.")
+        shown = (f"by kind: {drawn.nodes} kinds, {drawn.relationships} kinds of link"
+                 if drawn.summary else f"{drawn.nodes} nodes, {drawn.relationships} relationships")
+        out.print(f"\nOverview map ({shown}): {drawn.path.resolve()}\n"
+                  f"Open it in any browser; it needs no network. Every entity and link: "
+                  f"'htkg map --all'; one body or country: 'htkg map --focus NAME --top 10'.")
 
 
 def _summary(out: Console, result: htkg.BuildResult) -> None:

@@ -3,15 +3,18 @@
 The library entry point is :func:`write_map`::
 
     from htkg.maps import write_map
-    result = write_map("./store", "htkg-map.html")                # overview
-    result = write_map(store, "ng.html", focus="Nigeria", depth=2)  # an open Store works too
-    print(result.path, result.nodes, result.relationships)
+    result = write_map("./store", "htkg-map.html")                # overview, by kind
+    result = write_map("./store", "all.html", everything=True)    # every entity and link
+    result = write_map(store, "vn.png", focus="Vietnam", top=10)  # an open Store works too
+    print(result.path, result.nodes, result.relationships, result.more)
 
-What a map is about is a selection (:mod:`htkg.selection`); drawing it
-(:mod:`.subgraph`, which merges parallel relationships), colours and sizes
-(:mod:`.style`), positions (:mod:`.layout`) and the two renderers
-(:mod:`.html`, :mod:`.png`) are separate so that a map can also be drawn
-from a networkx graph built elsewhere (the benchmark does).
+What a map is about is a selection (:mod:`htkg.selection`), or for the
+default overview a summary by kind (:mod:`.kinds`); drawing it
+(:mod:`.subgraph`, which merges parallel relationships; :mod:`.strongest`,
+which keeps the strongest links for ``--top``), colours and sizes
+(:mod:`.style`), positions (:mod:`.layout`), names (:mod:`.labels`) and the
+two renderers (:mod:`.html`, :mod:`.png`) are separate so that a map can also
+be drawn from a networkx graph built elsewhere (the benchmark does).
 """
 from __future__ import annotations
 
@@ -26,7 +29,9 @@ from htkg import selection
 from htkg.errors import QueryError
 from htkg.graph.store import open_store
 from htkg.maps.html import render_html
+from htkg.maps.kinds import read_summary
 from htkg.maps.png import render_png
+from htkg.maps.strongest import strongest
 from htkg.maps.style import style_map
 from htkg.maps.subgraph import MapGraph, read_map
 from htkg.selection import MAX_NODES
@@ -47,6 +52,10 @@ class MapResult:
     nodes: int
     relationships: int
     title: str
+    #: Links left out by ``top`` (0 when every link is drawn).
+    more: int = 0
+    #: Whether the map is the overview summed up by kind.
+    summary: bool = False
 
 
 def format_for(path: str | Path | None, fmt: str | None) -> str:
@@ -65,8 +74,11 @@ def default_path(fmt: str) -> Path:
     return Path.cwd() / f"{DEFAULT_NAME}.{fmt}"
 
 
-def render(mg: MapGraph, fmt: str = "html", seed: int = 7) -> bytes:
-    """The map as file contents (HTML text encoded as UTF-8, or PNG bytes)."""
+def render(mg: MapGraph, fmt: str = "html", seed: int = 7, *, top: int | None = None) -> bytes:
+    """The map as file contents (HTML text encoded as UTF-8, or PNG bytes);
+    with ``top``, only its ``top`` strongest links (:mod:`.strongest`)."""
+    if top is not None:
+        mg = strongest(mg, top)
     styled = style_map(mg, seed=seed)
     if fmt == "png":
         return render_png(styled)
@@ -92,17 +104,29 @@ def write_map(store_or_db=None, path: str | Path | None = None, *, fmt: str | No
               focus: str | None = None, depth: int = 1, query: str | None = None,
               params: dict | None = None, kinds: Iterable[str] = (),
               labels: Iterable[str] = (), title: str | None = None,
-              queries_dirs: Iterable[str | Path] = (), seed: int = 7) -> MapResult:
+              queries_dirs: Iterable[str | Path] = (), seed: int = 7, top: int | None = None,
+              everything: bool = False) -> MapResult:
     """Read a map's subgraph from the store and write it as HTML or PNG.
 
     ``store_or_db`` is an open :class:`~htkg.graph.store.Store`, or what
     ``--db`` takes (a directory, a ``bolt://`` URI, or None for the default).
     ``path`` defaults to ``htkg-map.html`` / ``.png`` in the current
     directory. The file is written to a temporary name and renamed, so a
-    failed map never leaves half a file. Raises :class:`QueryError` for a
-    map too large to read, :class:`~htkg.errors.ResolveError` for an unknown
-    ``focus``.
+    failed map never leaves half a file.
+
+    Without ``focus``, ``query``, ``kinds``, ``labels`` or ``top``, the map is
+    the overview summed up by kind (:mod:`.kinds`), which reads aggregates
+    only; ``everything=True`` draws every entity and link instead. ``top``
+    keeps only the ``top`` strongest links (people referred, else
+    relationships) and says how many more there are.
+
+    Raises :class:`QueryError` for a map too large to read or options that
+    clash, :class:`~htkg.errors.ResolveError` for an unknown ``focus``.
     """
+    if top is not None and (isinstance(top, bool) or not isinstance(top, int) or top < 1):
+        raise QueryError(f"top takes a number of links of 1 or more, not {top!r}")
+    if top is not None and everything:
+        raise QueryError("give --top N or --all, not both: --all draws every link")
     fmt = format_for(path, fmt)
     target = Path(path) if path else default_path(fmt)
     suffix = target.suffix.lower().lstrip(".")
@@ -114,12 +138,19 @@ def write_map(store_or_db=None, path: str | Path | None = None, *, fmt: str | No
     # Check what can be checked before a store opens (an embedded open takes seconds).
     selection.check(focus=focus, query=query, params=params, kinds=options["kinds"],
                     labels=options["labels"], queries_dirs=options["queries_dirs"])
+    summary = not (focus or query or options["kinds"] or options["labels"] or top or everything)
+
+    def read(store) -> MapGraph:
+        return read_summary(store, title) if summary else read_map(store, **options)
     if hasattr(store_or_db, "read"):
-        mg = read_map(store_or_db, **options)
+        mg = read(store_or_db)
     else:
         with open_store(store_or_db) as store:
-            mg = read_map(store, **options)
+            mg = read(store)
+    if top is not None:
+        mg = strongest(mg, top)
     data = render(mg, fmt, seed=seed)
     write_bytes_atomic(target, data)
     return MapResult(path=target, format=fmt, nodes=mg.g.number_of_nodes(),
-                     relationships=mg.g.number_of_edges(), title=mg.title)
+                     relationships=mg.g.number_of_edges(), title=mg.title,
+                     more=mg.cut.more if mg.cut else 0, summary=summary)

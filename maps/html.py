@@ -22,7 +22,10 @@ from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
 
-from htkg.maps.style import StyledMap
+from htkg.maps.labels import (Label, Site, away_from_neighbours, important_count, page_measure,
+                              place)
+from htkg.maps.style import BORDER, BORDER_FOCUS, StyledMap
+from htkg.maps.words import edge_text, shown_text
 
 VIS_VERSION = "9.1.2"
 _SLOT = re.compile(r"@@([A-Z_]+)@@")
@@ -68,16 +71,51 @@ def _e(value) -> str:
     return html.escape(str(value), quote=True)
 
 
+def page_labels(sm: StyledMap) -> dict[str, Label]:
+    """Where the page writes each node's name (:mod:`.labels`), in layout pixels.
+
+    The page draws a name at the same place relative to its node at every
+    zoom, and text scales with the zoom, so names that do not overlap here
+    overlap at no zoom.
+    """
+    neighbours: dict[str, set[str]] = {}
+    for e in sm.edges:
+        neighbours.setdefault(e.source, set()).add(e.target)
+        neighbours.setdefault(e.target, set()).add(e.source)
+    away = away_from_neighbours({n.id: (n.x, n.y) for n in sm.nodes}, neighbours)
+    sites = []
+    for n in sorted(sm.nodes, key=lambda n: (not n.focus, -n.size, n.name.casefold(), n.id)):
+        r = n.size + (BORDER_FOCUS if n.focus else BORDER) / 2
+        direction = away.get(n.id)
+        if direction and (direction[0] ** 2 + direction[1] ** 2) ** 0.5 < r:
+            direction = None        # a hub: its neighbours are all round it
+        sites.append(Site(n.id, n.x, n.y, r, n.font_size, n.name, n.short, direction))
+    obstacles = [(n.id, n.x, n.y, n.size + (BORDER_FOCUS if n.focus else BORDER) / 2)
+                 for n in sm.nodes]
+    return place(sites, page_measure, obstacles=obstacles, gap=3.0, pad=1.5,
+                 important=important_count(len(sites)))
+
+
 def page_data(sm: StyledMap) -> dict:
+    labels = page_labels(sm)
+
+    def label(n):
+        placed = labels.get(n.id)
+        if placed is None:
+            return None
+        return {"lines": list(placed.lines), "dx": round(placed.x - n.x, 1),
+                "dy": round(placed.y - n.y, 1), "w": round(placed.width, 1),
+                "h": round(placed.height, 1), "size": placed.size, "full": placed.full}
+
     return {
-        "physics": sm.physics,
         "colours": {entry.category: entry.colour for entry in sm.legend},
+        "border": [BORDER, BORDER_FOCUS],
         "nodes": [{"id": n.id, "name": n.name, "cat": n.category, "x": n.x, "y": n.y,
-                   "size": n.size, "font": n.font_size, "names": n.names,
+                   "size": n.size, "names": n.names, "label": label(n),
                    "info": [list(line) for line in n.info], "focus": n.focus}
                   for n in sm.nodes],
-        "edges": [{"from": e.source, "to": e.target, "type": e.type, "colour": e.colour,
-                   "width": e.width, "info": [list(line) for line in e.info]}
+        "edges": [{"from": e.source, "to": e.target, "type": e.type, "text": e.text,
+                   "colour": e.colour, "width": e.width, "info": [list(line) for line in e.info]}
                   for e in sm.edges],
     }
 
@@ -96,7 +134,9 @@ def _legend(sm: StyledMap) -> str:
             f'<input type="checkbox" checked data-category="{_e(entry.category)}">'
             f'<span class="swatch" style="background:{_e(entry.colour)}"></span>'
             f'<span class="kind">{_e(entry.text)}</span>'
-            f'<span class="count">{entry.count}</span></label></li>')
+            f'<span class="count">{entry.count}'
+            + (f' <span class="more">and {entry.more} more</span>' if entry.more else "")
+            + '</span></label></li>')
     out.append("</ul>")
     return "".join(out)
 
@@ -106,7 +146,8 @@ def _edge_legend(sm: StyledMap) -> str:
         return '<p class="hint">No relationships.</p>'
     rows = "".join(
         f'<li data-type="{_e(t)}"><label><span class="edge-swatch" style="background:{_e(c)}">'
-        f'</span><span class="kind">{_e(t)}</span><span class="count">{n}</span></label></li>'
+        f'</span><span class="kind">{_e(edge_text(t))}</span><span class="count">{n}</span>'
+        f'</label></li>'
         for t, c, n in sm.edge_legend)
     return f'<ul class="legend">{rows}</ul>'
 
@@ -114,8 +155,7 @@ def _edge_legend(sm: StyledMap) -> str:
 def _meta(sm: StyledMap) -> str:
     parts = [f"Graph built {sm.built}" if sm.built else "Build date not recorded by the server",
              f"map made {sm.made}",
-             f"{len(sm.nodes):,} nodes",
-             f"{len(sm.edges):,} relationships"]
+             shown_text(sm)]
     # The store's path is left out on purpose: maps are shared, local paths are not.
     return " · ".join(_e(p) for p in parts)
 
@@ -151,6 +191,7 @@ def render_html(sm: StyledMap) -> str:
                if files else "Sources: none recorded")
     sources = "".join(f"<li>{_e(f)} ({_e(_fed(n, r))})</li>" for f, n, r in sm.sources)
     edge_hint = "Line width: people referred." if sm.size_by == "people referred" else ""
+    cut = f'<p id="cut" class="cut">{_e(sm.cut)}</p>' if sm.cut else ""
     slots = {
         "CSP": _e(csp),
         "VERSION": _e(_version()),
@@ -162,6 +203,7 @@ def render_html(sm: StyledMap) -> str:
         "LEGEND": _legend(sm),
         "EDGE_LEGEND": _edge_legend(sm),
         "SIZE_BY": _e(sm.size_by),
+        "CUT": cut,
         "EDGE_HINT": _e(edge_hint),
         "DATA": json_for_script(page_data(sm)),
         "VIS_CSS": vis_css,

@@ -20,7 +20,7 @@ from typing import Iterable
 import networkx as nx
 
 from htkg.graph.model import where
-from htkg.selection import SUMMARY, SUMMED, Selection, select
+from htkg.selection import SUMMARY, SUMMED, Selection, find_query, select
 
 # Property rows kept per drawn edge (for its tooltip); counts and sums use all.
 MAX_ROWS_PER_EDGE = 200
@@ -45,9 +45,19 @@ class MapGraph:
     notes: list[str] = field(default_factory=list)
     focus: str | None = None
     store: str | None = None
+    #: Each node's figure (what its size shows); computed from ``g`` when None.
+    figures: "Figures | None" = None
+    #: What ``--top`` left out, when it did.
+    cut: "Cut | None" = None
+    #: Source files with what they fed, when known without reading every record.
+    source_files: list[tuple[str, int, int]] | None = None
+    #: What the map shows, in words, where counting its nodes would not say it.
+    shown: str | None = None
 
     def sources(self) -> list[tuple[str, int, int]]:
         """The provenance files that fed what is shown: (file, nodes, relationships)."""
+        if self.source_files is not None:
+            return list(self.source_files)
         nodes: dict[str, int] = {}
         rels: dict[str, int] = {}
         for _, data in self.g.nodes(data=True):
@@ -59,6 +69,61 @@ class MapGraph:
         files = set(nodes) | set(rels)
         return sorted(((f, nodes.get(f, 0), rels.get(f, 0)) for f in files),
                       key=lambda t: (-t[1], -t[2], t[0]))
+
+
+@dataclass
+class Figures:
+    """The figure behind each node's size, and what it counts.
+
+    ``value`` sizes the nodes; ``people`` (people referred through a node's
+    relationships, when the map has NRM referrals) and ``degree`` (distinct
+    neighbours) are what tooltips say.
+    """
+
+    value: dict[str, float]
+    size_by: str
+    degree: dict[str, int]
+    people: dict[str, float] | None = None
+
+
+@dataclass
+class Cut:
+    """What ``--top`` left out of a map: links not drawn, and entities (by kind)
+    that only those links reached."""
+
+    shown: int
+    total: int
+    by: str
+    entities: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def more(self) -> int:
+        return self.total - self.shown
+
+
+def figures_of(g: nx.MultiDiGraph) -> Figures:
+    """People referred through each node where the map has referrals, else its
+    number of distinct neighbours (whatever the direction or relationship count).
+
+    >>> g = nx.MultiDiGraph()
+    >>> add_edge_rows(g, "police", "vn", "REFERRED", [{"people": 3}, {"people": 4}])
+    >>> add_edge_rows(g, "ngo", "vn", "REFERRED", [{"people": 1}])
+    >>> f = figures_of(g)
+    >>> f.size_by, f.value["vn"], f.value["police"], f.degree["vn"]
+    ('people referred', 8, 7, 2)
+    """
+    people: dict[str, float] = {v: 0 for v in g}
+    has_people = False
+    for a, b, data in g.edges(data=True):
+        if data.get("people") is not None:
+            has_people = True
+            people[a] += data["people"]
+            if b != a:
+                people[b] += data["people"]
+    degree = {v: len((set(g.successors(v)) | set(g.predecessors(v))) - {v}) for v in g}
+    if has_people:
+        return Figures(dict(people), "people referred", degree, people)
+    return Figures({v: float(d) for v, d in degree.items()}, "relationships", degree)
 
 
 def _now() -> str:
@@ -157,6 +222,10 @@ def read_map(store, *, focus: str | None = None, depth: int = 1, query: str | No
     sel = select(store, focus=focus, depth=depth, query=query, params=params, kinds=kinds,
                  labels=labels, queries_dirs=queries_dirs)
     mg = map_of(sel, title)
+    if query:
+        # What the question asks, in its own words, before any note on the answer.
+        description = find_query(query, queries_dirs).description.rstrip(".")
+        mg.notes.insert(0, f"{description}.")
     mg.store = getattr(store, "shown", None)
     mg.built = build_date(mg.store)
     return mg

@@ -4,8 +4,8 @@
 // param: nation (nation) only organisations working in this UK nation (UK-wide bodies included)
 // example: htkg query organisations -p kind=police_force -p nation=Wales
 // example: htkg query organisations -p nation=Scotland --format csv
-// note: uk_wide is true for a body registered as working across the UK (all four
-//   nations); bodies registered for fewer nations come first.
+// note: uk_wide is true for a body registered as working across the UK (all four nations); bodies
+//   registered for the nation itself come first.
 MATCH (o:Organisation)
 WHERE ($kind IS NULL OR o.kind = $kind)
   AND ($nation IS NULL OR $nation IN o.nation)

@@ -1,7 +1,7 @@
 // name: referrals-by-quarter
 // description: People referred to the NRM by quarter and first-responder kind: the trend
 // param: country (country) only people of this nationality
-// param: nation (nation) only first responders registered for that nation alone
+// param: nation (nation) only first responders registered for that nation alone (see top-source-countries)
 // param: kind (kind) only first responders of this kind (ngo, police_force, local_authority...)
 // param: responder (organisation) only this first responder: its own trend
 // param: start (quarter) from this quarter on (YYYYQn)

@@ -1,7 +1,7 @@
 // name: responders
 // description: First responders ranked by people referred to the NRM, strongest first
 // param: country (country) only people of this nationality
-// param: nation (nation) only first responders registered for that nation alone
+// param: nation (nation) only first responders registered for that nation alone (see top-source-countries)
 // param: kind (kind) only first responders of this kind (ngo, police_force, local_authority...)
 // param: start (quarter) from this quarter on (YYYYQn)
 // param: end (quarter) up to this quarter (YYYYQn)

@@ -12,7 +12,7 @@ from htkg.reports import figures
 from htkg.reports.context import Context, caveat_nations, made_now, sources_of_figures
 from htkg.reports.document import Column, Figure, Report, Section, Source, Table, Text
 from htkg.reports.links import REFERRED, country_map, link_counts, link_source, link_tables
-from htkg.reports.reading import (ALL, NATION_NAMES, Period, Reader, alone_in, change,
+from htkg.reports.reading import (ALL, NATION_NAMES, Period, Reader, change,
                                   nation_country_id, ordinal, plural, quarter_words, rank_of)
 
 #: How many first responders the table lists, and the map draws.
@@ -177,7 +177,8 @@ def _nations_section(reader, ctx, report, cid, cname, shown, mine, responders) -
                                        start=ctx.start_param, end=ctx.end_param, limit=ALL))
         row = _row_of(nation_rows, cname)
         people = row["people"] if row else 0
-        names = [r["responder"] for r in responders if alone_in(r["nation"], code)]
+        names = [r["responder"] for r in responders
+                 if (r["nation"] or []) == [code]]
         rows.append({"area": f"{nation}'s first responders", "people": people,
                      "share": (round(people * 100 / mine["people"]) if mine and mine["people"]
                                else None),

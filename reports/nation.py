@@ -10,7 +10,7 @@ from htkg.reports.document import (Chart, Column, Figure, MapBlock, Report, Sect
                                    Source, Table, Text)
 from htkg.reports.reading import (ALL, NATION_NAMES, Period, Reader, kind_text, nation_code,
                                   nation_country_id, nations_text, ordinal, plural,
-                                  quarter_words, rank_of, uk_wide, where_of)
+                                  quarter_words, rank_of, where_of)
 from htkg.selection import Selection, read_ids
 
 TOP = 10                 # source countries listed and charted
@@ -168,7 +168,7 @@ def _frontline(reader: Reader, nation: str, code: str,
               [{"organisation": r["organisation"], "kind": kind_text(r["kind"]),
                 "works": nations_text(r["nation"]), "sectors": r["sectors"],
                 "regulators": r["regulators"], "context": r["frontline_context"]}
-               for r in sorted(frontline, key=lambda r: (uk_wide(r["nation"]),
+               for r in sorted(frontline, key=lambda r: (len(r["nation"] or []) == 4,
                                                           r["organisation"]))],
               source="S4", empty=f"The graph records no frontline organisation in {nation}.")]
     for kind, title in (("regulator", "Regulators"), ("police_force", "Police forces")):

@@ -215,38 +215,19 @@ def kind_text(kind: str | None) -> str:
     return category_text(kind) if kind else "Unknown kind"
 
 
-def uk_wide(codes: list[str] | None) -> bool:
-    """Whether a body's nations are the whole UK: all four (or, as older stores have
-    it, ``GB``).
-
-    >>> uk_wide(["GB-ENG", "GB-NIR", "GB-SCT", "GB-WLS"]), uk_wide(["GB-ENG", "GB-SCT", "GB-WLS"])
-    (True, False)
-    """
-    codes = set(codes or [])
-    return "GB" in codes or set(NATION_NAMES) <= codes
-
-
-def alone_in(codes: list[str] | None, code: str) -> bool:
-    """Whether a body is registered for the nation ``code`` alone: whose figures a
-    nation's figures rest on (as top-source-countries -p nation counts them).
-
-    >>> alone_in(["GB-SCT"], "GB-SCT"), alone_in(["GB-ENG", "GB-SCT", "GB-WLS"], "GB-SCT")
-    (True, False)
-    """
-    return list(codes or []) == [code]
-
-
 def nations_text(codes: list[str] | None) -> str:
     """Where a body works, in words.
 
-    >>> nations_text(["GB-ENG", "GB-NIR", "GB-SCT", "GB-WLS"]), nations_text(["GB-ENG", "GB-WLS"])
+    >>> nations_text(["GB-ENG", "GB-NIR", "GB-SCT", "GB-WLS"]), nations_text(["GB-WLS", "GB-ENG"])
     ('UK-wide', 'England, Wales')
-    >>> nations_text(["GB"]), nations_text(None)
-    ('UK-wide', '')
+    >>> nations_text(["GB-ENG", "GB-SCT", "GB-WLS"]), nations_text(None)
+    ('Great Britain', '')
     """
-    codes = list(codes or [])
-    if uk_wide(codes):
+    codes = sorted(set(codes or []))
+    if set(codes) == set(NATION_NAMES):
         return "UK-wide"
+    if codes == ["GB-ENG", "GB-SCT", "GB-WLS"]:
+        return "Great Britain"
     return ", ".join(NATION_NAMES.get(c, c) for c in codes)
 
 

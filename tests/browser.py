@@ -221,7 +221,7 @@ def screenshot(html: str | Path, out: str | Path, width: int = 1400, height: int
             from selenium.webdriver.common.keys import Keys
             b.driver.find_element(By.ID, "q").send_keys(find, Keys.ENTER)
             time.sleep(0.6)
-            b.js("htkgMap.network.fit({animation: false})")
+            b.js("htkgMap.fit()")  # every node and name in view, the node still selected
         errors = b.console_errors()
         if errors:
             raise RuntimeError(f"the page logged errors: {errors}")

@@ -49,7 +49,9 @@ def test_build_summary_and_sample(default_build):
     assert "Overview map (" in output and str(overview) in output
     page = overview.read_text(encoding="utf-8")
     assert 'id="network"' in page and "Royal Mail" in page
-    assert "the official geography is left out" in page
+    # The overview sums the graph up by kind (police forces, councils, areas...) and says
+    # how to see every entity.
+    assert "Overview of the graph, by kind" in page and "htkg map --all" in page
     kinds = cypher_json(db, "MATCH (o:Organisation)-[:REFERRED]->() RETURN DISTINCT o.kind AS k")
     assert {"agency", "local_authority", "ngo", "police_force"} <= {r["k"] for r in kinds}
 

@@ -79,8 +79,10 @@ def maps(registry_store, hostile_store, tmp_path_factory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("maps")
     made = {}
     with open_store(registry_store) as store:
-        made["overview"] = write_map(store, out / "overview.html").path
-        made["overview_png"] = write_map(store, out / "overview.png").path
+        # Every entity and link (--all): the default overview is now a summary by kind.
+        made["overview"] = write_map(store, out / "overview.html", everything=True).path
+        made["overview_png"] = write_map(store, out / "overview.png", everything=True).path
+        made["summary"] = write_map(store, out / "summary.html").path
         made["royal_mail"] = write_map(store, out / "royal-mail.html", focus="Royal Mail",
                                        depth=2).path
         made["frontline"] = write_map(store, out / "kinds.png",
@@ -175,7 +177,7 @@ def test_header_title_dates_and_sources(maps):
     assert "data/registry/organisations.yaml" in sources
     assert "data/registry/police_forces.yaml" in sources
     # The overview leaves out the ISO countries that have no relationship, and says so.
-    assert "countries with no relationship" in text
+    assert "countries with no link to anything here are not shown" in text
 
 
 def test_overview_colours_sizes_and_widths(maps):
@@ -187,10 +189,8 @@ def test_overview_colours_sizes_and_widths(maps):
     sizes = {n["id"]: n["size"] for n in data["nodes"]}
     assert sizes["home-office"] > sizes["royal-mail"]  # sized by relationships here
     assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in data["nodes"])
-    # Physics settles, then stops, up to PHYSICS_LIMIT nodes; the registry with GOV.UK's
-    # organisations is larger, so the page lays it out once and never simulates.
-    from htkg.maps.style import PHYSICS_LIMIT
-    assert data["physics"] is (len(data["nodes"]) <= PHYSICS_LIMIT)
+    # Names are placed in Python beside positions that the page must not move: no physics.
+    assert "physics" not in data
 
 
 def test_focus_neighbourhood_to_depth(maps):
@@ -292,7 +292,8 @@ def test_map_over_bolt_uri(bolt_env, tmp_path):
 def test_too_large_map_is_refused_with_advice(registry_store, monkeypatch, tmp_path):
     from htkg import selection as subgraph
     monkeypatch.setattr(subgraph, "MAX_NODES", 50)
-    result = run("map", "--db", registry_store, "-o", tmp_path / "x.html")
+    # --all: the default overview is a summary by kind, which has no size limit.
+    result = run("map", "--db", registry_store, "-o", tmp_path / "x.html", "--all")
     assert result.exit_code == 1
     assert "more than the 50 a map can show" in result.output
     assert "--focus" in result.output and "--kind" in result.output
@@ -358,7 +359,7 @@ def test_big_graph_generation_is_fast_and_static(big_map):
     path, seconds = big_map
     data = page_data(path)
     assert len(data["nodes"]) == 2000
-    assert data["physics"] is False  # positions come from Python; no simulation in the page
+    assert "physics" not in data  # positions come from Python; no simulation in the page
     xs = {(n["x"], n["y"]) for n in data["nodes"]}
     assert len(xs) == 2000  # every node has its own place
     assert seconds < 6.0, f"2,000-node map took {seconds:.2f} s (target 2 s on a quiet machine)"
@@ -426,7 +427,8 @@ def test_search_focuses_node_by_alias(browser, maps):
     assert browser.js("return htkgMap.network.getSelectedNodes()") == ["royal-mail"]
     box.clear()
     box.send_keys("no such body", Keys.ENTER)
-    assert "No node is called" in browser.js("return document.getElementById('status').textContent")
+    assert "Nothing on the map is called" in browser.js(
+        "return document.getElementById('status').textContent")
     assert browser.console_errors() == []
 
 

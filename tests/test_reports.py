@@ -33,6 +33,7 @@ def reports(report_store):
                 "chad": country_report(store, "Chad"),
                 "france": country_report(store, "France"),
                 "scotland": nation_report(store, "Scottish"),
+                "england": nation_report(store, "England"),
                 "northern-ireland": nation_report(store, "Northern Ireland")}
 
 
@@ -170,8 +171,8 @@ def test_the_nation_report_reads_the_nations_rows(reports, report_store):
     assert r.subject == "Scotland" and r.kind == "nation"
     rows = query_rows(commands(r, "S1")[0], report_store)
     assert [(t["country"], t["people"]) for t in r.table("nation-countries").rows] == \
-        [(q["country"], q["people"]) for q in rows] == [("Vietnam", 6), ("Nigeria", 2),
-                                                         ("United Kingdom", 2)]
+        [(q["country"], q["people"]) for q in rows] == \
+        [("Vietnam", 6), ("Nigeria", 2), ("United Kingdom", 2)]  # Police Scotland and TARA
     assert [t["responder"] for t in r.table("responders").rows] == [
         "Police Scotland", "Trafficking Awareness Raising Alliance"]
     assert [t["organisation"] for t in r.table("regulators").rows] == [
@@ -218,7 +219,17 @@ def test_a_real_country_the_graph_does_not_hold(reports):
 def test_a_nation_with_no_first_responders_of_its_own(reports):
     r = reports["northern-ireland"]
     assert r.table("nation-countries").rows == [] and r.figure("period").number == 0
-    assert "No first responder registered in Northern Ireland" in r.table("nation-countries").empty
+    assert "No first responder registered in Northern Ireland" in \
+        r.table("nation-countries").empty
+
+
+def test_england_rests_on_its_police_forces(reports):
+    # The fixture's only English responder of its own is Cumbria Constabulary (3 UK nationals
+    # in 2023 Q4): its nation comes from its police force area.
+    r = reports["england"]
+    assert [(t["country"], t["people"]) for t in r.table("nation-countries").rows] == \
+        [("United Kingdom", 3)]
+    assert [t["responder"] for t in r.table("responders").rows] == ["Cumbria Constabulary"]
 
 
 def test_no_figures_loaded_at_all(registry_store):

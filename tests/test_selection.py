@@ -172,7 +172,10 @@ def test_query_of_values_selects_the_entities_they_name(store):
     sel = select(store, query="connection", params={"from": "SOCA", "to": "NCA"})
     assert {"serious-organised-crime-agency", "national-crime-agency"} <= set(sel.nodes)
     assert len(sel.relationships) == len(stored_among(store, sel.nodes))
-    assert any("returns values, not nodes" in n for n in sel.notes)
+    # Said for a reader (issue 18): what is shown, not how the query's rows were read.
+    assert any(n.startswith(f"Shows the {len(sel.nodes)} organisations, countries and others "
+                            "named in the answer") for n in sel.notes)
+    assert not any("values" in n or "nodes" in n for n in sel.notes)
 
 
 # -- the overview and the whole graph -----------------------------------------------------
@@ -185,7 +188,7 @@ def test_overview_leaves_out_lone_countries_and_counts_them(store):
                                "WHERE NOT 'Area' IN labels(m) } RETURN count(n) AS n")
     assert lone > 0 and areas > 0
     assert f"the official geography is left out: {areas} areas" in sel.notes[0]
-    assert any(f"{lone} countries with no relationship on this map are left out" in n
+    assert any(f"{lone} countries with no link to anything here are not shown" in n
                for n in sel.notes)
     assert len(sel.nodes) == cypher_count(store, "MATCH (n) RETURN count(n) AS n") - lone - areas
     assert not any(e.label == "Area" for e in sel.nodes.values())
