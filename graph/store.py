@@ -187,13 +187,15 @@ class Store:
             raise StoreError(f"the connection to {self.shown} was closed when a query was "
                              f"stopped; run the command again")
         driver = self.driver
-        return run_bounded(lambda: self._read_once(driver, query, params or {}, most),
+        return run_bounded(lambda: self._read_once(query, params or {}, most, driver),
                            self.timeout, lambda: self.abandon(driver), grace=GRACE)
 
-    def _read_once(self, driver: neo4j.Driver, query: str, params: dict,
-                   most: int | None) -> tuple[list[str], list[list], bool]:
-        """One read in a READ session: auto-commit on an engine that refuses
-        writes itself; else in a READ transaction, with the time limit, rolled back."""
+    def _read_once(self, query: str, params: dict, most: int | None = None,
+                   driver: neo4j.Driver | None = None) -> tuple[list[str], list[list], bool]:
+        """One read in a READ session (of ``driver``, default the store's): auto-commit
+        on an engine that refuses writes itself; else in a READ transaction, with the
+        time limit, rolled back."""
+        driver = driver or self.driver
         tx = None
         more = False
         try:
