@@ -393,13 +393,15 @@ def with_caveat(columns: list[str], rows: list[dict], caveat: str
     return [*columns, "caveat"], [{**row, "caveat": caveat} for row in rows]
 
 
-def run_query(store, query: SavedQuery, given: dict[str, Any] | None = None):
+def run_query(store, query: SavedQuery, given: dict[str, Any] | None = None, *,
+              most: int | None = None):
     """Bind the given values to the query's parameters and run it read-only.
 
-    Returns the store's ``Result`` (columns, rows).
+    Returns the store's ``Result`` (columns, rows); with ``most``, at most that
+    many rows, and ``more`` True when the query returned others.
     """
     params = bind(query, dict(given or {}), store)
-    result = store.read(query.cypher, params)
+    result = store.read(query.cypher, params, most=most)
     if not result.columns and not result.rows:
         result.columns = query.columns
     return result
