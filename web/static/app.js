@@ -199,7 +199,20 @@
     window.addEventListener("resize", fit);
   }
 
+  /* A query form leaves its empty fields out of the address it opens, so a link to
+   * the results names only what was asked (the fields are enabled again at once). */
+  function dropEmptyFields(form) {
+    form.addEventListener("submit", function () {
+      var emptied = Array.prototype.filter.call(form.elements, function (el) {
+        return el.name && !el.disabled && /^(INPUT|SELECT)$/.test(el.tagName) && el.value === "";
+      });
+      emptied.forEach(function (el) { el.disabled = true; });
+      setTimeout(function () { emptied.forEach(function (el) { el.disabled = false; }); }, 0);
+    });
+  }
+
   function start() {
+    Array.prototype.forEach.call(document.querySelectorAll("form.query-form"), dropEmptyFields);
     Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), makeSortable);
     var wanted = readSortFragment();
     if (wanted) {
