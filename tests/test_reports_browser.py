@@ -92,7 +92,10 @@ def test_country_report_opens_offline_with_its_charts_drawn(browser, pages):
         assert c["label"].startswith("People referred by") and len(c["label"]) > 80, c
     # A table sits beside each chart, holding the same figures.
     assert browser.js("return Array.from(document.querySelectorAll('#t-quarters tfoot td'))"
-                      ".map(td => td.textContent)") == ["Total", "10", "2", "12"]
+                      ".map(td => td.textContent)") == ["Total", "10", "2", "12", "0"]
+    # ...and the people the published tables count that no figure includes (none here).
+    assert browser.js("return Array.from(document.querySelectorAll('#t-quarters thead th'))"
+                      ".map(th => th.textContent)")[-1] == "Published, in no figure"
     # The map in its frame: drawn, and the network it holds.
     frame = browser.driver.find_element("css selector", "iframe.map-frame")
     assert frame.size["height"] > 300
