@@ -39,6 +39,7 @@ from htkg.graph import generations
 from htkg.graph.generations import (DATABASE, claim_store, current_generation,  # noqa: F401
                                     discard_generation, is_store, new_generation, require_store)
 from htkg.graph.locks import GenerationLock, StoreLock  # noqa: F401
+from htkg.graph.tls import TLS  # noqa: F401  (embedded.TLS, as callers name it)
 
 HEAP = os.environ.get("HTKG_HEAP", "1g")
 _LOG_PROPERTIES = """\
@@ -128,42 +129,6 @@ def _gc_args() -> list[str]:
     if re.search(r"-XX:[+]Use\w*GC\b", os.environ.get("ARCADEDB_JVM_ARGS", "")):
         return []
     return ["-XX:+UseSerialGC"]
-
-
-@dataclass(frozen=True)
-class TLS:
-    """Bolt over TLS only, with the certificate chain and private key of a
-    PKCS#12 key store (``openssl pkcs12 -export -in cert.pem -inkey key.pem``)."""
-
-    keystore: Path
-    password: str = field(repr=False)
-
-    def check(self) -> None:
-        """Open the key store, so a wrong file or password is a one-line error
-        (the JVM must be running). The password is never part of the message."""
-        import jpype  # deferred: the JVM bindings load only where the engine runs
-        path = Path(self.keystore)
-        try:
-            store = jpype.JClass("java.security.KeyStore").getInstance("PKCS12")
-            stream = jpype.JClass("java.io.FileInputStream")(str(path))
-            try:
-                store.load(stream, jpype.JString(self.password).toCharArray())
-            finally:
-                stream.close()
-            has_key = any(store.isKeyEntry(alias) for alias in store.aliases())
-        except jpype.JException as exc:
-            raise StoreError(f"cannot open the TLS key store {path}: "
-                             f"{exc.getMessage()}") from None
-        if not has_key:
-            raise StoreError(f"the TLS key store {path} holds no private key; make one with "
-                             f"'openssl pkcs12 -export -in cert.pem -inkey key.pem -out {path.name}'")
-
-    def config(self) -> dict:
-        """ArcadeDB's settings: TLS required on Bolt. It wants a trust store too
-        (for client certificates, which it does not ask for): the key store serves."""
-        path = str(Path(self.keystore).resolve())
-        return {"bolt_ssl": "REQUIRED", "ssl_keyStore": path, "ssl_keyStorePassword": self.password,
-                "ssl_trustStore": path, "ssl_trustStorePassword": self.password}
 
 
 @dataclass

@@ -20,17 +20,17 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
-import ssl
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 from urllib.parse import urlsplit
 
-from htkg.errors import QueryError, QueryTimeout, StoreError
+from htkg.errors import QueryError, StoreError
 from htkg.graph import background, embedded, generations, guard, servers
-from htkg.graph.bounded import query_timeout, run_bounded, timeout_message
+from htkg.graph.bounded import query_timeout, run_bounded
 from htkg.graph.driver import GraphDatabase, neo4j
+from htkg.graph.driver_errors import lost, read_error, unreachable
 
 AuthError, DriverError = neo4j.exceptions.AuthError, neo4j.exceptions.DriverError
 Neo4jError, ServiceUnavailable = neo4j.exceptions.Neo4jError, neo4j.exceptions.ServiceUnavailable
@@ -218,11 +218,11 @@ class Store:
                 if tx is not None:
                     tx.rollback()
         except Neo4jError as exc:
-            raise _read_error(exc, self.timeout) from None
+            raise read_error(exc, self.timeout) from None
         except DriverError as exc:
             if self.abandoned:
                 raise StoreError(f"the query to {self.shown} was stopped") from None
-            raise StoreError(_lost(self.shown, exc, self.shared)) from None
+            raise StoreError(lost(self.shown, exc, self.shared)) from None
         finally:
             if tx is not None:
                 with contextlib.suppress(Exception):
@@ -276,74 +276,6 @@ def _close_quietly(driver: neo4j.Driver) -> None:
         driver.close()
 
 
-def _lost(shown: str, exc: DriverError, shared: bool = False) -> str:
-    if shared:      # the driver's own words (a defunct connection's address) say no more
-        return (f"the server reading the store {shown} stopped during the "
-                f"command; run the command again (it starts a new one)")
-    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return (f"lost the connection to the graph database at {shown} ({first}); "
-            f"once it is back, run the command again")
-
-
-def _driver_message(exc: Neo4jError) -> str:
-    text = (exc.message or str(exc)).strip().splitlines()
-    return text[0] if text else exc.__class__.__name__
-
-
-_REFUSED_WRITE = ("refused: htkg only reads here, and the query would change the graph; "
-                  "the database refused it, so nothing was changed")
-
-
-def _read_error(exc: Neo4jError, timeout: float) -> QueryError:
-    """A driver error in a read, as one line: the engine's refusal of a
-    write or of file access, a time limit, or the engine's own message."""
-    code, message = exc.code or "", _driver_message(exc)
-    if code.startswith("Neo.ClientError.Transaction.TransactionTimedOut") or (
-            "exceeded the arcadedb.command.timeout" in message):
-        return QueryTimeout(timeout_message(timeout))
-    if code == "Neo.ClientError.Statement.AccessMode" or "read only database" in message:
-        return QueryError(_REFUSED_WRITE)
-    if "LOAD CSV" in message and code == "Neo.ClientError.Security.Forbidden":
-        return QueryError("refused: htkg only reads the graph, and LOAD CSV may reach neither "
-                          "files nor addresses; the database refused it")
-    return QueryError(message)
-
-
-def _causes(exc: BaseException) -> Iterator[BaseException]:
-    """``exc`` and what led to it, through causes and exception groups."""
-    seen: set[int] = set()
-    todo = [exc]
-    while todo:
-        e = todo.pop()
-        if e is None or id(e) in seen:
-            continue
-        seen.add(id(e))
-        yield e
-        todo += [e.__cause__, e.__context__, *getattr(e, "exceptions", ())]
-
-
-def _unreachable(uri: str, exc: BaseException) -> str:
-    """Why a connection failed, in one line; TLS failures say what to do."""
-    causes = list(_causes(exc))
-    cert = next((e for e in causes if isinstance(e, ssl.SSLCertVerificationError)), None)
-    if cert is not None:
-        return (f"its TLS certificate failed verification ({cert.verify_message}); trust the "
-                f"CA that signed it with SSL_CERT_FILE=/path/to/ca.pem, or use bolt+ssc:// "
-                f"or neo4j+ssc:// to accept a self-signed certificate")
-    tls = "+s" in uri.split("://", 1)[0]
-    if tls and any(isinstance(e, ssl.SSLError) for e in causes):
-        return ("the TLS handshake failed; if the server does not use TLS, use bolt:// or "
-                "neo4j://")
-    if not tls and any("handshake" in str(e) for e in causes):
-        return ("the Bolt handshake failed; if the server accepts only TLS, use bolt+s:// "
-                "or neo4j+s://, else check the port")
-    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    if not lines:
-        return type(exc).__name__
-    # The driver's "Couldn't connect to X (resolved to ...):" says why on the next line.
-    return f"{lines[0]} {lines[1]}" if lines[0].endswith(":") and len(lines) > 1 else lines[0]
-
-
 def _connect(uri: str, user: str, password: str, database: str | None, shown: str, *,
              timeout: float | None = None, read_only: bool = False,
              give_up: Callable[[], None] | None = None, lasting: bool = False) -> Store:
@@ -356,7 +288,7 @@ def _connect(uri: str, user: str, password: str, database: str | None, shown: st
         raise StoreError(f"the server at {shown} refused the user name or password "
                          f"(check NEO4J_USERNAME and NEO4J_PASSWORD)") from None
     except (ServiceUnavailable, OSError, ValueError, DriverError) as exc:
-        why = embedded._scrub(_unreachable(uri, exc), password)
+        why = embedded._scrub(unreachable(uri, exc), password)
         raise StoreError(f"cannot reach the graph database at {shown}: {why}") from None
     return Store(driver, database, shown, timeout=timeout, read_only=read_only, give_up=give_up,
                  reconnect=new_driver if lasting else None)

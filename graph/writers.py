@@ -28,7 +28,8 @@ from htkg.graph import embedded
 from htkg.graph.bolt import BoltWriter
 from htkg.graph.bulk import BulkWriter
 from htkg.graph.model import KnowledgeGraph
-from htkg.graph.store import Store, Target, _connect, _driver_message, resolve_target
+from htkg.graph.driver_errors import driver_message
+from htkg.graph.store import Store, Target, _connect, resolve_target
 from htkg.graph.succession import annotate as annotate_status
 from htkg.graph.summary import summarise_referrals
 from htkg.graph.writing import (WriteStats, Writer, _Unverified, create_constraints, verify,
@@ -196,7 +197,7 @@ class EmbeddedWriter(Writer):
         except Neo4jError as exc:
             if _is_disk_full(exc) or free_bytes(self.path) < MARGIN_BYTES:
                 raise _disk_full(self.path) from None
-            raise StoreError(f"writing the embedded store failed: {_driver_message(exc)}") from None
+            raise StoreError(f"writing the embedded store failed: {driver_message(exc)}") from None
         except Exception as exc:
             if _is_disk_full(exc) or free_bytes(self.path) < MARGIN_BYTES:
                 raise _disk_full(self.path) from None
