@@ -56,12 +56,12 @@ def header_text(path: Path) -> str:
 
 # -- stores and maps ---------------------------------------------------------------------
 @pytest.fixture(scope="session")
-def nrm_store(shared, tmp_path_factory) -> str:
-    """The registry with the real NRM tables (../shared/data/nrm and nrm-archive)."""
+def nrm_store(tmp_path_factory) -> str:
+    """The real graph as it ships: the registry with the bundled NRM tables (and so
+    never skipped for want of ../shared)."""
     import htkg
-    folders = [shared("data", "nrm"), shared("data", "nrm-archive")]
     db = tmp_path_factory.mktemp("briefing-store")
-    htkg.build(folders, str(db))
+    htkg.build([], str(db))
     return str(db)
 
 
