@@ -15,7 +15,7 @@ import threading
 
 import click
 
-from htkg.commands import build, export, maps, minutes, queries, read, report, serve
+from htkg.commands import app, build, export, maps, minutes, queries, read, report, serve, server
 from htkg.errors import HtkgError
 from htkg.output import visible
 
@@ -96,7 +96,7 @@ def main(ctx: click.Context, verbose: bool) -> None:
 
 for command in (build.build, read.cypher, read.show, read.stats, minutes.minutes,
                 queries.list_queries, queries.run_saved, maps.map_command, report.report,
-                export.export, export.validate, serve.serve):
+                export.export, export.validate, serve.serve, server.server, app.app):
     main.add_command(command)
 
 

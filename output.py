@@ -13,10 +13,6 @@ import json
 import re
 from typing import Any
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-
 FORMATS = ("table", "json", "csv")
 
 # C0 controls but tab and line feed, DEL, and the C1 range (U+009B is an escape
@@ -116,6 +112,9 @@ def render(columns: list[str], rows: list[dict], fmt: str = "table", title: str 
         for row in rows:
             writer.writerow([_csv_value(row.get(c)) for c in columns])
         return buf.getvalue()
+    from rich.console import Console  # deferred: rich loads only where a table is drawn
+    from rich.table import Table  # deferred: as above
+    from rich.text import Text  # deferred: as above
     table = Table(title=None if title is None else Text(visible(title)), show_lines=False,
                   header_style="bold")
     for c in columns:

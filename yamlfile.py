@@ -14,10 +14,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-from ruamel.yaml.events import AliasEvent
-
 from htkg.errors import LoadError
 from htkg.textfile import UNSAFE, char_name, read_utf8, split_lines
 
@@ -35,6 +31,8 @@ def parse_yaml(text: str, shown: str, error: type[LoadError] = LoadError) -> Any
     Anchors and aliases are refused before anything is built, so an alias
     bomb costs no more than reading its bytes.
     """
+    from ruamel.yaml import YAML  # deferred: a command that reads no YAML never loads it
+    from ruamel.yaml.error import YAMLError  # deferred: as above
     for no, line in enumerate(split_lines(text), 1):
         bad = UNSAFE.search(line)
         if bad:
@@ -65,6 +63,8 @@ def _refuse_anchors(text: str, shown: str, error: type[LoadError]) -> None:
 
     Only the parser's events are read: no alias is ever expanded.
     """
+    from ruamel.yaml import YAML  # deferred: as in parse_yaml
+    from ruamel.yaml.events import AliasEvent  # deferred: as above
     for event in YAML(typ="rt").parse(text):
         alias = isinstance(event, AliasEvent)
         if alias or getattr(event, "anchor", None) is not None:

@@ -16,12 +16,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+# Each measured process starts its own engine, as these figures always have: the
+# shared server (docs/server.md) is measured by bench_fast.py.
+os.environ["HTKG_SERVER"] = "off"
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"

@@ -32,6 +32,10 @@ import tempfile
 import time
 from pathlib import Path
 
+# Each measured process starts its own engine, as these figures always have: the
+# shared server (docs/server.md) is measured by bench_fast.py.
+os.environ["HTKG_SERVER"] = "off"
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 COUNTRY = "Nigeria"

@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 import htkg
-from htkg.commands.options import TerminalConsole, db_option, progress_bar, visible
+from htkg.commands.options import db_option, progress_bar, terminal_console, visible
 from htkg.output import render
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 @click.command()
@@ -50,8 +51,8 @@ def run_build(paths: list[Path], db: str | None, bundled: bool = True, figures: 
         raise click.UsageError("nothing to build: give PATHS, or leave out --no-bundled")
     # Names from the inputs are printed as written: no markup ("[/bold]"), no
     # emoji codes (":x:"), control characters shown escaped (see options.visible).
-    out = TerminalConsole(highlight=False, soft_wrap=True, markup=False, emoji=False)
-    with progress_bar(Console(stderr=True)) as progress:
+    out = terminal_console(highlight=False, soft_wrap=True, markup=False, emoji=False)
+    with progress_bar() as progress:
         result = htkg.build(paths, db, bundled=bundled, figures=figures, period=period,
                             progress=progress, overview=map_path)
     _summary(out, result)
@@ -71,6 +72,8 @@ def run_build(paths: list[Path], db: str | None, bundled: bool = True, figures: 
 
 
 def _summary(out: Console, result: htkg.BuildResult) -> None:
+    from rich.table import Table  # deferred: rich loads only in commands that draw with it
+    from rich.text import Text  # deferred: as above
     labels, types = result.counts()
     table = Table(title="Graph built", header_style="bold")
     table.add_column("label / relationship")

@@ -10,8 +10,6 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from htkg.output import visible
 
@@ -109,19 +107,26 @@ def emit(text: str, err: bool = False) -> None:
     click.echo(text, nl=not text.endswith("\n"), err=err)
 
 
-class TerminalConsole(Console):
+def terminal_console(**options):
     """A rich console for command output whose printed text shows control
     characters escaped (:func:`htkg.output.visible`): a name, a path or an error
     read from the inputs never sends an escape sequence to the terminal."""
+    from rich.console import Console  # deferred: rich loads only in commands that draw with it
 
-    def print(self, *objects, **kwargs) -> None:
-        super().print(*[visible(o) if isinstance(o, str) else o for o in objects], **kwargs)
+    class TerminalConsole(Console):
+        def print(self, *objects, **kwargs) -> None:
+            super().print(*[visible(o) if isinstance(o, str) else o for o in objects], **kwargs)
+
+    return TerminalConsole(**options)
 
 
 @contextlib.contextmanager
 def progress_bar(console=None) -> Iterator[Callable[[str, int, int], None]]:
     """A ``progress(stage, done, total)`` callback that draws bars on stderr when
     it is a terminal, and is silent otherwise."""
+    from rich.console import Console  # deferred: rich loads only in commands that draw with it
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress,  # deferred: as above
+                               TextColumn, TimeElapsedColumn)
     console = console or Console(stderr=True)
     bar = Progress(TextColumn("{task.description:<24}", markup=False), BarColumn(),
                    MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True,

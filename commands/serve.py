@@ -33,7 +33,7 @@ def serve(db: str | None, tls_keystore: Path | None, tls_password: str | None) -
 
         HTKG_TLS_PASSWORD=secret htkg serve --tls-keystore server.p12
     """
-    from htkg.graph import embedded  # deferred: keeps start-up fast
+    from htkg.graph import daemon, embedded  # deferred: keeps start-up fast
     from htkg.graph.store import resolve_target  # deferred: keeps start-up fast
     target = resolve_target(db)
     if target.uri:
@@ -44,5 +44,5 @@ def serve(db: str | None, tls_keystore: Path | None, tls_password: str | None) -
             raise click.UsageError("give the key store's password in HTKG_TLS_PASSWORD "
                                    "(or --tls-password)")
         tls = embedded.TLS(tls_keystore, tls_password)
-    embedded.serve(target.path, announce=lambda line: click.echo(line) or sys.stdout.flush(),
+    daemon.serve(target.path, announce=lambda line: click.echo(line) or sys.stdout.flush(),
                    tls=tls)

@@ -18,7 +18,8 @@ from neo4j.exceptions import DriverError, Neo4jError
 from htkg.errors import StoreError
 from htkg.graph.bulk import storable
 from htkg.graph.model import KnowledgeGraph
-from htkg.graph.store import Store, Target, _connect, _driver_message, _lost
+from htkg.graph.driver_errors import driver_message, lost
+from htkg.graph.store import Store, Target, _connect
 from htkg.graph.writing import (WriteStats, Writer, _batches, _run, _write_session,
                                 create_constraints, verify)
 
@@ -48,9 +49,9 @@ class BoltWriter(Writer):
             verify(self._store, kg, exact=False)
         except Neo4jError as exc:
             raise StoreError(f"writing to {self.target.shown} failed: "
-                             f"{_driver_message(exc)}") from None
+                             f"{driver_message(exc)}") from None
         except DriverError as exc:
-            raise StoreError(_lost(self.target.shown, exc) + "; a rerun converges on the same "
+            raise StoreError(lost(self.target.shown, exc) + "; a rerun converges on the same "
                              "graph") from None
         return stats
 

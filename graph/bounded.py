@@ -8,19 +8,27 @@ work runs in a worker thread while the main thread waits in short steps;
 at the limit, or on Ctrl-C or SIGTERM, ``give_up`` is called (it closes the
 connection or the engine, which ends the worker's read) and the main thread
 goes on at once.
+
+A long-lived front end (``htkg app``) gives each request a time limit of its
+own with :func:`deadline`: every bounded run within it stops when the
+request's time is up, whichever limit comes first.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
-from typing import Callable, TypeVar
+from contextvars import ContextVar
+from typing import Callable, Iterator, TypeVar
 
 from htkg.errors import HtkgError, QueryTimeout
 
 T = TypeVar("T")
 DEFAULT_TIMEOUT = 120.0
 STEP = 0.05
+# (when the current request's time is up, on time.monotonic(); its whole limit)
+_DEADLINE: ContextVar[tuple[float, float] | None] = ContextVar("htkg_deadline", default=None)
 
 
 def query_timeout(value: float | str | None = None) -> float:
@@ -54,6 +62,24 @@ def timeout_message(seconds: float) -> str:
             f"a LIMIT, a smaller --depth) or allow more time with --timeout SECONDS")
 
 
+@contextlib.contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Within this block, every :func:`run_bounded` stops at most ``seconds`` from
+    now in all: its own limit is cut to the time left, and once none is left it
+    raises :class:`QueryTimeout` at once (naming ``seconds``).
+
+    >>> with deadline(0.2):
+    ...     run_bounded(lambda: time.sleep(5), 60, give_up=lambda: None)
+    Traceback (most recent call last):
+    htkg.errors.QueryTimeout: the query was stopped at its time limit of 0.2 s; narrow it (a label, a LIMIT, a smaller --depth) or allow more time with --timeout SECONDS
+    """
+    token = _DEADLINE.set((time.monotonic() + seconds, seconds))
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
 def run_bounded(work: Callable[[], T], seconds: float, give_up: Callable[[], None], *,
                 grace: float = 0.0) -> T:
     """``work()``'s result, or :class:`QueryTimeout` after ``seconds`` (and
@@ -68,6 +94,14 @@ def run_bounded(work: Callable[[], T], seconds: float, give_up: Callable[[], Non
     Traceback (most recent call last):
     htkg.errors.QueryTimeout: the query was stopped at its time limit of 0.2 s; narrow it (a label, a LIMIT, a smaller --depth) or allow more time with --timeout SECONDS
     """
+    limit = seconds
+    within = _DEADLINE.get()
+    if within is not None:
+        left = within[0] - time.monotonic()
+        if left <= 0:
+            raise QueryTimeout(timeout_message(within[1]))
+        if left < seconds + grace:   # the request's time runs out first
+            seconds, grace, limit = left, 0.0, within[1]
     outcome: dict[str, object] = {}
 
     def worker() -> None:
@@ -77,13 +111,13 @@ def run_bounded(work: Callable[[], T], seconds: float, give_up: Callable[[], Non
             outcome["error"] = exc
 
     thread = threading.Thread(target=worker, name="htkg-query", daemon=True)
-    deadline = time.monotonic() + seconds + grace
+    until = time.monotonic() + seconds + grace
     thread.start()
     try:
         while thread.is_alive():
             thread.join(STEP)
-            if thread.is_alive() and time.monotonic() >= deadline:
-                raise QueryTimeout(timeout_message(seconds))
+            if thread.is_alive() and time.monotonic() >= until:
+                raise QueryTimeout(timeout_message(limit))
     except BaseException:
         give_up()
         raise

@@ -13,7 +13,10 @@ a new generation and swaps ``current`` only when complete, so a failed or
 killed build leaves the previous graph usable.
 
 A read opens the database READ_ONLY, so the engine itself refuses every
-write, with a time limit on each query (``arcadedb.command.timeout``). LOAD
+write, with a time limit on each query (``arcadedb.command.timeout``). Such
+an engine keeps its own settings and users in a private folder of its own,
+so several processes (a command, a background server) can read one
+generation at once, each with its own credentials. LOAD
 CSV may reach neither files nor addresses in any database this process
 opens. The JVM leaves SIGINT and SIGTERM to Python (``-Xrs``), so Ctrl-C and
 ``kill`` reach htkg's own handlers instead of the JVM's.
@@ -22,14 +25,12 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import errno
-import fcntl
 import os
 import re
 import secrets
+import shutil
 import socket
-import threading
-import time
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +38,8 @@ from htkg.errors import StoreError
 from htkg.graph import generations
 from htkg.graph.generations import (DATABASE, claim_store, current_generation,  # noqa: F401
                                     discard_generation, is_store, new_generation, require_store)
+from htkg.graph.locks import GenerationLock, StoreLock  # noqa: F401
+from htkg.graph.tls import TLS  # noqa: F401  (embedded.TLS, as callers name it)
 
 HEAP = os.environ.get("HTKG_HEAP", "1g")
 _LOG_PROPERTIES = """\
@@ -128,42 +131,6 @@ def _gc_args() -> list[str]:
     return ["-XX:+UseSerialGC"]
 
 
-@dataclass(frozen=True)
-class TLS:
-    """Bolt over TLS only, with the certificate chain and private key of a
-    PKCS#12 key store (``openssl pkcs12 -export -in cert.pem -inkey key.pem``)."""
-
-    keystore: Path
-    password: str = field(repr=False)
-
-    def check(self) -> None:
-        """Open the key store, so a wrong file or password is a one-line error
-        (the JVM must be running). The password is never part of the message."""
-        import jpype  # deferred: the JVM bindings load only where the engine runs
-        path = Path(self.keystore)
-        try:
-            store = jpype.JClass("java.security.KeyStore").getInstance("PKCS12")
-            stream = jpype.JClass("java.io.FileInputStream")(str(path))
-            try:
-                store.load(stream, jpype.JString(self.password).toCharArray())
-            finally:
-                stream.close()
-            has_key = any(store.isKeyEntry(alias) for alias in store.aliases())
-        except jpype.JException as exc:
-            raise StoreError(f"cannot open the TLS key store {path}: "
-                             f"{exc.getMessage()}") from None
-        if not has_key:
-            raise StoreError(f"the TLS key store {path} holds no private key; make one with "
-                             f"'openssl pkcs12 -export -in cert.pem -inkey key.pem -out {path.name}'")
-
-    def config(self) -> dict:
-        """ArcadeDB's settings: TLS required on Bolt. It wants a trust store too
-        (for client certificates, which it does not ask for): the key store serves."""
-        path = str(Path(self.keystore).resolve())
-        return {"bolt_ssl": "REQUIRED", "ssl_keyStore": path, "ssl_keyStorePassword": self.password,
-                "ssl_trustStore": path, "ssl_trustStorePassword": self.password}
-
-
 @dataclass
 class EmbeddedServer:
     """A running in-process ArcadeDB server with a Bolt listener."""
@@ -174,6 +141,7 @@ class EmbeddedServer:
     password: str = field(repr=False)
     _server: object = field(repr=False)
     read_only: bool = False
+    scratch: Path | None = None     # a read-only engine's own settings and users
 
     def database(self):
         """The engine's own handle on the database, for the bulk path."""
@@ -190,6 +158,8 @@ class EmbeddedServer:
         (its files' pages recorded for the integrity check)."""
         with contextlib.suppress(Exception):
             self._server.stop()
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
         if not self.read_only:
             generations.seal(self.root)
 
@@ -202,17 +172,28 @@ class EmbeddedServer:
         closed (by the caller) and the JVM ends with the process. The
         database is open read-only, so nothing is left half written.
         """
-        import jpype  # deferred: the JVM bindings load only where the engine runs
-        import jpype.config  # deferred: as above
-        from arcadedb_embedded import jvm  # deferred: as above
-        jpype.config.destroy_jvm = False
-        atexit.unregister(jvm._close_active_databases)
-        # Destroying the JVM is what stops JPype's reference queue; without
-        # that its thread can reach for Python while Python finalizes, and
-        # the process aborts. Stopped here, it leaves a few Java references
-        # to Python objects uncollected until the process ends.
-        with contextlib.suppress(Exception):
-            jpype.JClass("org.jpype.ref.JPypeReferenceQueue").getInstance().stop()
+        if self.scratch is not None:
+            atexit.register(shutil.rmtree, self.scratch, ignore_errors=True)
+        leave_jvm()
+
+
+def leave_jvm() -> None:
+    """Let the process end without destroying the JVM or closing its databases,
+    which would wait for any query still running in it (the databases a read
+    opens are read-only, so nothing is left half written)."""
+    import jpype  # deferred: the JVM bindings load only where the engine runs
+    import jpype.config  # deferred: as above
+    from arcadedb_embedded import jvm  # deferred: as above
+    if not jpype.isJVMStarted():
+        return
+    jpype.config.destroy_jvm = False
+    atexit.unregister(jvm._close_active_databases)
+    # Destroying the JVM is what stops JPype's reference queue; without
+    # that its thread can reach for Python while Python finalizes, and
+    # the process aborts. Stopped here, it leaves a few Java references
+    # to Python objects uncollected until the process ends.
+    with contextlib.suppress(Exception):
+        jpype.JClass("org.jpype.ref.JPypeReferenceQueue").getInstance().stop()
 
 
 def _scrub(text: str, *secret: str) -> str:
@@ -229,8 +210,12 @@ def start_server(root: Path, create: bool = False, tls: TLS | None = None, *,
     ``tls``, Bolt accepts only TLS connections and the URI is ``bolt+s://``.
 
     ``read_only`` opens the database READ_ONLY, so the engine refuses every
-    write (a database left unclean by a killed build is first recovered in a
-    start of its own); ``timeout`` (seconds) stops any query that runs longer.
+    write, and keeps the engine's settings and users out of ``root`` (in a
+    private folder of its own, whose ``log`` leads to ``root``'s), so that
+    other processes may read ``root`` at the same time, each with its own
+    credentials; ``timeout`` (seconds) stops any query that runs longer. A database left unclean by a killed build is first
+    recovered in a start of its own (see :func:`open_current`, which does
+    that under the generation's exclusive lock).
     """
     _start_jvm()
     if tls is not None:
@@ -239,18 +224,24 @@ def start_server(root: Path, create: bool = False, tls: TLS | None = None, *,
         start_server(root).stop()  # the engine replays its log; a read-only open cannot
     # deferred: the JVM bindings load only where the engine runs
     from arcadedb_embedded.server import ArcadeDBServer
-    (root / "config").mkdir(parents=True, exist_ok=True)
-    (root / "config" / "mcp-config.json").write_text('{"enabled": false}\n')
+    scratch = _scratch() if read_only else None
+    home = scratch or root
+    (home / "config").mkdir(parents=True, exist_ok=True)
+    if scratch is not None:     # its event log where every start of this database leaves one
+        (root / "log").mkdir(exist_ok=True)
+        (scratch / "log").symlink_to((root / "log").absolute())
+    (home / "config" / "mcp-config.json").write_text('{"enabled": false}\n')
     # Credentials are generated afresh on every start: the root user the
     # previous start created is removed so the server creates it again.
-    (root / "config" / "server-users.jsonl").unlink(missing_ok=True)
+    (home / "config" / "server-users.jsonl").unlink(missing_ok=True)
     password = secrets.token_urlsafe(18)
-    mode = {"server_defaultDatabaseMode": "READ_ONLY"} if read_only else {}
+    mode = {"server_defaultDatabaseMode": "READ_ONLY",
+            "server_databaseDirectory": str(root / "databases")} if read_only else {}
     last: Exception | None = None
     for _ in range(3):  # a free port can be taken between choosing and binding
         bolt = _free_port()
         server = ArcadeDBServer(
-            root_path=str(root), root_password=password,
+            root_path=str(home), root_password=password,
             config={"host": "127.0.0.1", "http_port": _free_port(),
                     "server_plugins": "Bolt:com.arcadedb.bolt.BoltProtocolPlugin",
                     "bolt_port": bolt, "server_logsDirectory": str(root / "log"),
@@ -268,13 +259,74 @@ def start_server(root: Path, create: bool = False, tls: TLS | None = None, *,
                 _limit(server, read_only, timeout)
         except Exception as exc:
             server.stop()
+            if scratch is not None:
+                shutil.rmtree(scratch, ignore_errors=True)
             raise StoreError(f"cannot {'create' if create else 'open'} the embedded database "
                              f"in {root}: {_scrub(_first_line(exc), password)}") from None
         scheme = "bolt+s" if tls else "bolt"
         return EmbeddedServer(root, f"{scheme}://127.0.0.1:{bolt}", "root", password, server,
-                              read_only)
+                              read_only, scratch)
+    if scratch is not None:
+        shutil.rmtree(scratch, ignore_errors=True)
     raise StoreError(f"cannot start the embedded database in {root}: "
                      f"{_scrub(_first_line(last), password)}")
+
+
+def _scratch() -> Path:
+    """A new private folder for a read-only engine's settings, in the log
+    directory's ``engines``; those of processes that have ended (killed, so
+    they could not remove their own) are removed first."""
+    folder = log_directory() / "engines"
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*-*"):
+        pid = old.name.partition("-")[0]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=folder))
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def open_current(store: Path, wait: float | None = None) -> tuple[Path, GenerationLock]:
+    """The store's current generation, held open (shared) so that no build
+    deletes it while it is read; recovered first if a killed build left it
+    unclean (under the exclusive lock, so no other engine has it open).
+
+    Waits up to ``wait`` seconds (``$HTKG_LOCK_WAIT``) for a process that
+    writes it (``htkg serve``); never for a build, which writes a new one.
+    """
+    while True:
+        generation = current_generation(store)
+        if generation is None:
+            raise StoreError(f"no graph has been built in {store} yet; run 'htkg build' first")
+        pin = GenerationLock(generation, store)
+        try:
+            pin.take(wait=wait)
+        except StoreError:
+            if current_generation(store) != generation:
+                continue    # published over and removed meanwhile: take the new one
+            raise
+        if current_generation(store) == generation:
+            break
+        pin.release()   # a build published a newer one meanwhile: hold that instead
+    if (generation / "databases" / DATABASE / "database.lck").exists():
+        try:
+            pin.take(exclusive=True, wait=wait)
+            if (generation / "databases" / DATABASE / "database.lck").exists():
+                start_server(generation).stop()  # the engine replays its log
+            pin.take(wait=wait)
+        except BaseException:
+            pin.release()
+            raise
+    return generation, pin
 
 
 def _first_line(exc: BaseException | None) -> str:
@@ -333,88 +385,3 @@ def _open_counts(generation: Path) -> dict[str, int] | None:
     except Exception:  # noqa: BLE001 - no counts recorded: the check then skips them
         return None
     return None
-
-
-class StoreLock:
-    """An exclusive lock on a store directory, naming the process that holds it.
-
-    With ``claim`` (a build, ``serve``) the folder is made a store, or
-    refused when it holds other things (:func:`claim_store`); without it (a
-    read) it must already be one, and nothing is created outside a store.
-    """
-
-    def __init__(self, store: Path, wait: float | None = None, *, claim: bool = True):
-        self.path = store / "lock"
-        self.claim = claim
-        self.wait = float(os.environ.get("HTKG_LOCK_WAIT", "10")) if wait is None else wait
-        self._fd: int | None = None
-
-    def __enter__(self) -> "StoreLock":
-        store = self.path.parent
-        if self.claim:
-            claim_store(store)
-        else:
-            require_store(store)
-        try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as exc:
-            raise StoreError(f"cannot lock the store {store}: {exc.strerror or exc}") from None
-        deadline = time.monotonic() + self.wait
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                    os.close(fd)
-                    raise
-                if time.monotonic() >= deadline:
-                    holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "another"
-                    os.close(fd)
-                    raise StoreError(f"the store {self.path.parent} is in use by process {holder}; "
-                                     f"wait for it to finish, or use another --db") from None
-                time.sleep(0.2)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
-        self._fd = fd
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self._fd is not None:
-            os.ftruncate(self._fd, 0)
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-            os.close(self._fd)
-            self._fd = None
-
-
-def serve(store: Path, announce=print, tls: TLS | None = None) -> None:
-    """Serve a store's current graph over Bolt until interrupted.
-
-    The store must not be in use by another process. ``announce`` receives
-    one JSON line with the URI, user and password to give the driver. With
-    ``tls``, only TLS connections are accepted (a ``bolt+s://`` URI).
-    """
-    import json
-    import signal
-    with StoreLock(store, wait=0):
-        generation = current_generation(store)
-        if generation is None:
-            generation = new_generation(store)
-            fresh = start_server(generation, create=True)
-            fresh.stop()
-            publish_generation(store, generation, counts={})
-        # Clients may write through the listener: the counts recorded at
-        # build time no longer describe the graph, so they are not checked.
-        generations.forget_counts(generation)
-        server = start_server(generation, tls=tls)
-        stop = threading.Event()
-        signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        announce(json.dumps({"uri": server.uri, "user": server.user,
-                             "password": server.password, "database": DATABASE}))
-        try:
-            while not stop.wait(0.5):
-                pass
-        except KeyboardInterrupt:
-            pass
-        finally:
-            server.stop()

@@ -6,13 +6,18 @@
     <store>/current -> gen-20261127T120000-1234-ab12  (symlink, swapped atomically)
     <store>/gen-.../htkg-generation.json             the generation's mark and manifest
     <store>/gen-.../databases/htkg                   ArcadeDB's files
-    <store>/lock                                     which process has it open
+    <store>/gen-.../htkg-open.lock                   which processes have it open
+    <store>/lock                                     which process writes the store
 
 htkg writes, replaces and deletes only what carries its mark: a build into
 a folder that holds anything else is refused, and publishing a generation
 removes older *marked* generations only, never a ``gen-*`` folder htkg did
 not make. A store built before the marks existed (``current`` and
 ``gen-*`` folders, nothing else) is adopted by the next build.
+
+Publishing removes an older generation only when no process has it open
+(:mod:`htkg.graph.locks`); one still being read is removed by whoever
+closes it last (:func:`collect`).
 
 The manifest of a published generation records how many records each type
 held when it was published, and (once the engine has closed it) how many
@@ -22,6 +27,8 @@ found when the store is opened.
 from __future__ import annotations
 
 import contextlib
+import errno
+import fcntl
 import json
 import os
 import re
@@ -35,6 +42,7 @@ from htkg.errors import StoreError
 DATABASE = "htkg"
 STORE_MARK = "htkg-store.json"
 GENERATION_MARK = "htkg-generation.json"
+OPEN_LOCK = "htkg-open.lock"
 _GENERATION_NAME = re.compile(r"gen-[A-Za-z0-9-]+")
 _OURS = re.compile(r"gen-[A-Za-z0-9-]+|current|lock|\.current-\d+|" + re.escape(STORE_MARK))
 
@@ -167,6 +175,7 @@ def new_generation(store: Path) -> Path:
     path = store / f"gen-{stamp}-{os.getpid()}-{secrets.token_hex(3)}"
     try:
         path.mkdir()
+        (path / OPEN_LOCK).touch(0o644)
         _write_json(path / GENERATION_MARK, {"htkg": "generation", "version": 1,
                                              "state": "building", "created": _now(),
                                              "counts": None})
@@ -181,7 +190,8 @@ def publish_generation(store: Path, generation: Path,
                        counts: dict[str, int] | None = None) -> None:
     """Record ``counts`` (records per type, as verified) in the generation's
     manifest, point ``current`` at it atomically, and remove the older
-    generations htkg made. Folders without htkg's mark are never touched."""
+    generations htkg made that no process has open (:func:`remove_unopened`).
+    Folders without htkg's mark are never touched."""
     if generation.parent != store or not is_generation(generation):
         raise StoreError(f"{generation} is not a generation htkg made in {store}; not published")
     record = manifest(generation)
@@ -199,7 +209,44 @@ def publish_generation(store: Path, generation: Path,
                          f"{exc.strerror or exc}; the previous graph is kept") from None
     for old in store.glob("gen-*"):
         if old != generation and is_generation(old):
-            shutil.rmtree(old, ignore_errors=True)
+            remove_unopened(old)
+
+
+def remove_unopened(generation: Path) -> bool:
+    """Delete a generation htkg made, unless a process has it open (holds its
+    ``htkg-open.lock``); whether it was deleted."""
+    if not is_generation(generation):
+        return False
+    try:
+        fd = os.open(generation / OPEN_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        os.close(fd)
+        if exc.errno in (errno.EAGAIN, errno.EACCES):
+            return False
+        raise
+    try:   # held while deleting: a reader that opens it now finds it gone
+        shutil.rmtree(generation, ignore_errors=True)
+    finally:
+        os.close(fd)
+    return True
+
+
+def collect(store: Path) -> None:
+    """Delete the published generations ``current`` no longer points to and no
+    process has open: what publishing left because a reader still had it.
+    Generations being built are left to the build (or the next one)."""
+    link = store / "current"
+    try:
+        current = os.readlink(link) if link.is_symlink() else None
+    except OSError:
+        return
+    for old in store.glob("gen-*"):
+        if old.name != current and manifest(old).get("state") in ("published", "adopted"):
+            remove_unopened(old)
 
 
 def forget_counts(generation: Path) -> None:

@@ -22,6 +22,7 @@ htkg.errors.QueryError: refused before running: htkg only reads, and LOAD CSV re
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from htkg.errors import QueryError
@@ -102,8 +103,10 @@ def skeleton(query: str, quoted: str | None = "_q_") -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=512)
 def refusal(query: str) -> str | None:
-    """Why ``query`` is refused before it runs, or None when it may run.
+    """Why ``query`` is refused before it runs, or None when it may run (a pure
+    function of the text, so a query asked again is not read again).
 
     >>> refusal("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS")
     'CALL { … } IN TRANSACTIONS commits each inner transaction on its own'

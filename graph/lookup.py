@@ -34,7 +34,7 @@ from htkg.errors import QueryError, ResolveError
 from htkg.graph.resolver import Resolver
 
 ENTITIES = ("MATCH (n) RETURN n.id AS id, labels(n)[0] AS label, n.name AS name, "
-            "n.aliases AS aliases, n.date AS date")
+            "n.aliases AS aliases, n.date AS date, n.kind AS kind")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -63,6 +63,7 @@ class Lookup:
         self.store = store
         self._resolver: Resolver | None = None
         self._dates: dict[str, list[str]] = {}
+        self._kinds: dict[str, str] = {}
 
     @classmethod
     def of(cls, store: Any) -> "Lookup":
@@ -89,8 +90,15 @@ class Lookup:
                       [row["name"] or "", row["id"], *(row["aliases"] or [])])
                 if row["label"] == "Meeting" and row["date"]:
                     self._dates.setdefault(str(row["date"]), []).append(row["id"])
+                if row["kind"]:
+                    self._kinds[row["id"]] = row["kind"]
             self._resolver = r
         return self._resolver
+
+    def kind(self, entity_id: str) -> str | None:
+        """An organisation's kind (``ngo``, ``regulator``...), or None."""
+        self.resolver
+        return self._kinds.get(entity_id)
 
     def entity(self, text: str, label: str | None = None) -> str:
         """The id of the one entity (of ``label``, if given) that ``text`` names;

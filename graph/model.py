@@ -25,7 +25,7 @@ import networkx as nx
 
 from htkg.errors import LoadError
 from htkg.graph.lookalike import LookalikeIndex
-from htkg.graph.records import Edge, Node, Provenance
+from htkg.graph.records import Edge, Node, Provenance, Unresolved
 from htkg.graph.table import RelationshipTable, cached
 from htkg.schema.model import Schema, load_schema
 
@@ -44,15 +44,6 @@ def where(source: str) -> tuple[str | None, int | None]:
     if p.paragraph is not None:
         return p.where, None
     return (p.file or None), p.line
-
-
-@dataclass
-class Unresolved:
-    """A name a loader could not resolve to an entity, and where it was seen."""
-
-    name: str
-    kind: str
-    source: str
 
 
 @dataclass

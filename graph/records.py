@@ -42,6 +42,15 @@ class Edge:
 _PROVENANCE = re.compile(r"^(?P<file>.*?)(?::(?P<line>\d+)| ¶(?P<para>\S+))? \((?P<loader>[\w-]+)\)$")
 
 
+@dataclass
+class Unresolved:
+    """A name a loader could not resolve to an entity, and where it was seen."""
+
+    name: str
+    kind: str
+    source: str
+
+
 @dataclass(frozen=True)
 class Provenance:
     """Where a fact came from: a file (or dataset), a line or a paragraph, and the

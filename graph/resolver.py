@@ -96,6 +96,8 @@ class Resolver:
         self._index: dict[str, set[str]] = defaultdict(set)
         self._labels: dict[str, str] = {}
         self._names: dict[str, str] = {}
+        # (normalised name, id) -> the name as first written, to say what a search matched
+        self._written: dict[tuple[str, str], str] = {}
         self._exact_case: dict[tuple[str, str], set[str]] = defaultdict(set)
         self._longest = 1
         # First word of every indexed name -> the most words of a name it starts,
@@ -113,6 +115,7 @@ class Resolver:
             if not key:
                 continue
             self._index[key].add(entity_id)
+            self._written.setdefault((key, entity_id), name.strip())
             # Short upper-case abbreviations ("IE", "GLA") only match in running
             # text when written in capitals, so "ie" or "gla" in prose do not.
             if _ABBREV.match(name.strip()) and len(name.strip()) <= 6:
@@ -165,6 +168,54 @@ class Resolver:
                 if shown not in out and (label is None or self._labels[i] == label):
                     out.append(shown)
         return out[:n]
+
+    def search(self, text: str, n: int = 20, label: str | None = None) -> list[tuple[str, str]]:
+        """Entities whose names or aliases match ``text``, best first, as (id, the
+        name or alias that matched): a name equal to it (every entity that
+        shares an abbreviation), then names that start with it, then names
+        with a word that starts with it, then names that hold it; only when no
+        name holds it, close spellings. Within each, shorter names first.
+
+        >>> r = Resolver()
+        >>> r.add("greater-london-authority", "Organisation", ["Greater London Authority", "GLA"])
+        >>> r.add("gangmasters-licensing-authority", "Organisation", ["Gangmasters Licensing Authority", "GLA"])
+        >>> r.add("gangmasters-and-labour-abuse-authority", "Organisation", ["Gangmasters and Labour Abuse Authority", "GLAA"])
+        >>> r.search("gla")
+        [('gangmasters-licensing-authority', 'GLA'), ('greater-london-authority', 'GLA'), ('gangmasters-and-labour-abuse-authority', 'GLAA')]
+        >>> r.search("labour abuse")
+        [('gangmasters-and-labour-abuse-authority', 'Gangmasters and Labour Abuse Authority')]
+        """
+        key = normalise(text)
+        if not key:
+            return []
+        ranked: dict[str, tuple[int, int, str, str]] = {}
+        spaced = " " + key
+
+        def offer(k: str, tier: int) -> None:
+            for i in self._index[k]:
+                if label is not None and self._labels[i] != label:
+                    continue
+                written = self._written.get((k, i), k)
+                if written == i:     # the id itself: show the name
+                    written = self._names.get(i, i)
+                rank = (tier, len(k), written.casefold(), written)
+                if i not in ranked or rank < ranked[i]:
+                    ranked[i] = rank
+
+        for k in self._index:
+            if k == key:
+                offer(k, 0)
+            elif k.startswith(key):
+                offer(k, 1)
+            elif spaced in " " + k:
+                offer(k, 2)
+            elif len(key) >= 4 and key in k:
+                offer(k, 3)
+        if not ranked:      # no name holds it: close spellings (the slow part)
+            for k in difflib.get_close_matches(key, list(self._index), n=n, cutoff=0.75):
+                offer(k, 4)
+        best = sorted(ranked, key=lambda i: (ranked[i][:3], i))[:n]
+        return [(i, ranked[i][3]) for i in best]
 
     def scan(self, text: str, labels: Iterable[str] | None = None) -> list[tuple[str, int, int]]:
         """Entities named in running text: (id, start, end), longest match first.

@@ -10,26 +10,30 @@ sessions and transactions (Neo4j refuses writes there). Before either, a
 query that asks for what no read needs is refused (:mod:`htkg.graph.guard`);
 after, the summary's counters are checked again. Every query has a time
 limit (:mod:`htkg.graph.bounded`), and Ctrl-C stops it.
+
+A store opened ``lasting`` (a long-lived server such as ``htkg app``) outlives
+a read it gives up: it goes on with a new connection, where a command's store
+closes for good.
 """
 from __future__ import annotations
 
 import contextlib
 import dataclasses
 import os
-import ssl
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 from urllib.parse import urlsplit
 
-import neo4j
-from neo4j import GraphDatabase
-from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
+from htkg.errors import QueryError, StoreError
+from htkg.graph import background, embedded, generations, guard, servers
+from htkg.graph.bounded import query_timeout, run_bounded
+from htkg.graph.driver import GraphDatabase, neo4j
+from htkg.graph.driver_errors import lost, read_error, unreachable
 
-from htkg.errors import QueryError, QueryTimeout, StoreError
-from htkg.graph import embedded, guard
-from htkg.graph.bounded import query_timeout, run_bounded, timeout_message
+AuthError, DriverError = neo4j.exceptions.AuthError, neo4j.exceptions.DriverError
+Neo4jError, ServiceUnavailable = neo4j.exceptions.Neo4jError, neo4j.exceptions.ServiceUnavailable
 
 GRACE = 2.0     # seconds past the engine's own time limit before htkg cuts the connection
 URI_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
@@ -99,8 +103,11 @@ def resolve_target(db: str | Target | None = None, *, timeout: float | None = No
 
 @dataclass
 class Result:
+    """Rows read; ``more`` is True when a read capped at ``most`` rows left some out."""
+
     columns: list[str]
     rows: list[dict[str, Any]]
+    more: bool = False
 
 
 def plain(value: Any) -> Any:
@@ -129,64 +136,93 @@ class Store:
     says the engine itself refuses writes on this connection (the embedded
     database opened READ_ONLY). ``give_up`` is called when a read is stopped
     while it runs (its time limit, Ctrl-C), after the driver is closed.
+
+    With ``reconnect`` (a function that makes a new driver), the store is
+    lasting: a read stopped while it runs leaves its connection to end in its
+    own time, and the store goes on with a new driver; ``stuck`` then says
+    the engine may still be running that read, and ``give_up`` is left to
+    whoever closes the store.
     """
 
     def __init__(self, driver: neo4j.Driver, database: str | None, shown: str, *,
                  timeout: float | None = None, read_only: bool = False,
-                 give_up: Callable[[], None] | None = None):
+                 give_up: Callable[[], None] | None = None,
+                 reconnect: Callable[[], neo4j.Driver] | None = None, shared: bool = False):
         self.driver = driver
         self.database = database
         self.shown = shown
         self.timeout = query_timeout(timeout)
         self.read_only = read_only
+        self.shared = shared     # read through the store's shared server (graph/background.py)
         self._give_up = give_up
+        self._reconnect = reconnect
+        self._swap = threading.Lock()
         self.abandoned = False
+        self.stuck = False
 
     def _session(self, mode: str = neo4j.WRITE_ACCESS) -> neo4j.Session:
         return self.driver.session(database=self.database, default_access_mode=mode)
 
     # -- reading ------------------------------------------------------------
-    def read(self, query: str, params: dict | None = None) -> Result:
+    def read(self, query: str, params: dict | None = None, *, most: int | None = None) -> Result:
         """Run one query read-only, within the time limit: a query that would
         write, or reach files or the network, is refused.
 
-        Rows come back as plain data (see :func:`plain`).
+        Rows come back as plain data (see :func:`plain`); with ``most``, at
+        most that many, and ``more`` says whether the query had others.
         """
-        columns, records = self.read_records(query, params)
-        return Result(columns, [{k: plain(v) for k, v in zip(columns, r)} for r in records])
+        columns, records, more = self._read(query, params, most)
+        return Result(columns, [{k: plain(v) for k, v in zip(columns, r)} for r in records],
+                      more)
 
     def read_records(self, query: str, params: dict | None = None) -> tuple[list[str], list[list]]:
         """Like :meth:`read`, but rows keep the driver's own values (nodes,
         relationships with their endpoints, paths), for callers that draw them."""
+        columns, records, _ = self._read(query, params, None)
+        return columns, records
+
+    def _read(self, query: str, params: dict | None,
+              most: int | None) -> tuple[list[str], list[list], bool]:
         guard.check(query)
         if self.abandoned:
             raise StoreError(f"the connection to {self.shown} was closed when a query was "
                              f"stopped; run the command again")
-        return run_bounded(lambda: self._read_once(query, params or {}), self.timeout,
-                           self.abandon, grace=GRACE)
+        driver = self.driver
+        return run_bounded(lambda: self._read_once(query, params or {}, most, driver),
+                           self.timeout, lambda: self.abandon(driver), grace=GRACE)
 
-    def _read_once(self, query: str, params: dict) -> tuple[list[str], list[list]]:
-        """One read in a READ session: auto-commit on an engine that refuses
-        writes itself; else in a READ transaction, with the time limit, rolled back."""
+    def _read_once(self, query: str, params: dict, most: int | None = None,
+                   driver: neo4j.Driver | None = None) -> tuple[list[str], list[list], bool]:
+        """One read in a READ session (of ``driver``, default the store's): auto-commit
+        on an engine that refuses writes itself; else in a READ transaction, with the
+        time limit, rolled back."""
+        driver = driver or self.driver
         tx = None
+        more = False
         try:
-            with self._session(neo4j.READ_ACCESS) as session:
+            with driver.session(database=self.database,
+                                default_access_mode=neo4j.READ_ACCESS) as session:
                 if self.read_only:
                     result = session.run(query, params)
                 else:
                     tx = session.begin_transaction(timeout=self.timeout)
                     result = tx.run(query, params)
                 columns = list(result.keys())
-                records = [list(record.values()) for record in result]
+                records = []
+                for record in result:
+                    if most is not None and len(records) >= most:
+                        more = True
+                        break
+                    records.append(list(record.values()))
                 summary = result.consume()
                 if tx is not None:
                     tx.rollback()
         except Neo4jError as exc:
-            raise _read_error(exc, self.timeout) from None
+            raise read_error(exc, self.timeout) from None
         except DriverError as exc:
             if self.abandoned:
                 raise StoreError(f"the query to {self.shown} was stopped") from None
-            raise StoreError(_lost(self.shown, exc)) from None
+            raise StoreError(lost(self.shown, exc, self.shared)) from None
         finally:
             if tx is not None:
                 with contextlib.suppress(Exception):
@@ -196,15 +232,27 @@ class Store:
             raise QueryError(f"refused: htkg only reads here, and the server reported changes "
                              f"from the query; {undone}the server did not refuse them itself, "
                              f"so check the graph (htkg stats)")
-        return columns, records
+        return columns, records, more
 
-    def abandon(self) -> None:
-        """Stop waiting for a read that is running: close the connection (in
-        a thread of its own, waited for briefly), then ``give_up``."""
+    def abandon(self, driver: neo4j.Driver | None = None) -> None:
+        """Stop waiting for a read that is running on ``driver`` (default: the
+        store's): close the connection (in a thread of its own, waited for
+        briefly), then ``give_up``. A lasting store instead goes on with a new
+        driver, and closes the old one once the engine's own limit has passed."""
+        driver = driver or self.driver
+        if self._reconnect is not None:
+            with self._swap:
+                self.stuck = True
+                if driver is self.driver:
+                    self.driver = self._reconnect()
+            closer = threading.Timer(self.timeout + GRACE, _close_quietly, (driver,))
+            closer.daemon = True
+            closer.start()
+            return
         if self.abandoned:
             return
         self.abandoned = True
-        closer = threading.Thread(target=self.driver.close, name="htkg-close", daemon=True)
+        closer = threading.Thread(target=driver.close, name="htkg-close", daemon=True)
         closer.start()
         closer.join(0.2)
         if self._give_up is not None:
@@ -223,117 +271,99 @@ class Store:
                 dict(sorted((r["type"], r["n"]) for r in types.rows)))
 
 
-def _lost(shown: str, exc: DriverError) -> str:
-    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return (f"lost the connection to the graph database at {shown} ({first}); "
-            f"once it is back, run the command again")
-
-
-def _driver_message(exc: Neo4jError) -> str:
-    text = (exc.message or str(exc)).strip().splitlines()
-    return text[0] if text else exc.__class__.__name__
-
-
-_REFUSED_WRITE = ("refused: htkg only reads here, and the query would change the graph; "
-                  "the database refused it, so nothing was changed")
-
-
-def _read_error(exc: Neo4jError, timeout: float) -> QueryError:
-    """A driver error in a read, as one line: the engine's refusal of a
-    write or of file access, a time limit, or the engine's own message."""
-    code, message = exc.code or "", _driver_message(exc)
-    if code.startswith("Neo.ClientError.Transaction.TransactionTimedOut") or (
-            "exceeded the arcadedb.command.timeout" in message):
-        return QueryTimeout(timeout_message(timeout))
-    if code == "Neo.ClientError.Statement.AccessMode" or "read only database" in message:
-        return QueryError(_REFUSED_WRITE)
-    if "LOAD CSV" in message and code == "Neo.ClientError.Security.Forbidden":
-        return QueryError("refused: htkg only reads the graph, and LOAD CSV may reach neither "
-                          "files nor addresses; the database refused it")
-    return QueryError(message)
-
-
-def _causes(exc: BaseException) -> Iterator[BaseException]:
-    """``exc`` and what led to it, through causes and exception groups."""
-    seen: set[int] = set()
-    todo = [exc]
-    while todo:
-        e = todo.pop()
-        if e is None or id(e) in seen:
-            continue
-        seen.add(id(e))
-        yield e
-        todo += [e.__cause__, e.__context__, *getattr(e, "exceptions", ())]
-
-
-def _unreachable(uri: str, exc: BaseException) -> str:
-    """Why a connection failed, in one line; TLS failures say what to do."""
-    causes = list(_causes(exc))
-    cert = next((e for e in causes if isinstance(e, ssl.SSLCertVerificationError)), None)
-    if cert is not None:
-        return (f"its TLS certificate failed verification ({cert.verify_message}); trust the "
-                f"CA that signed it with SSL_CERT_FILE=/path/to/ca.pem, or use bolt+ssc:// "
-                f"or neo4j+ssc:// to accept a self-signed certificate")
-    tls = "+s" in uri.split("://", 1)[0]
-    if tls and any(isinstance(e, ssl.SSLError) for e in causes):
-        return ("the TLS handshake failed; if the server does not use TLS, use bolt:// or "
-                "neo4j://")
-    if not tls and any("handshake" in str(e) for e in causes):
-        return ("the Bolt handshake failed; if the server accepts only TLS, use bolt+s:// "
-                "or neo4j+s://, else check the port")
-    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    if not lines:
-        return type(exc).__name__
-    # The driver's "Couldn't connect to X (resolved to ...):" says why on the next line.
-    return f"{lines[0]} {lines[1]}" if lines[0].endswith(":") and len(lines) > 1 else lines[0]
+def _close_quietly(driver: neo4j.Driver) -> None:
+    with contextlib.suppress(Exception):
+        driver.close()
 
 
 def _connect(uri: str, user: str, password: str, database: str | None, shown: str, *,
              timeout: float | None = None, read_only: bool = False,
-             give_up: Callable[[], None] | None = None) -> Store:
+             give_up: Callable[[], None] | None = None, lasting: bool = False) -> Store:
+    def new_driver() -> neo4j.Driver:
+        return GraphDatabase.driver(uri, auth=(user, password))
     try:
-        driver = GraphDatabase.driver(uri, auth=(user, password))
+        driver = new_driver()
         driver.verify_connectivity()
     except AuthError:
         raise StoreError(f"the server at {shown} refused the user name or password "
                          f"(check NEO4J_USERNAME and NEO4J_PASSWORD)") from None
     except (ServiceUnavailable, OSError, ValueError, DriverError) as exc:
-        why = embedded._scrub(_unreachable(uri, exc), password)
+        why = embedded._scrub(unreachable(uri, exc), password)
         raise StoreError(f"cannot reach the graph database at {shown}: {why}") from None
-    return Store(driver, database, shown, timeout=timeout, read_only=read_only, give_up=give_up)
+    return Store(driver, database, shown, timeout=timeout, read_only=read_only, give_up=give_up,
+                 reconnect=new_driver if lasting else None)
+
+
+def _connect_shared(record: servers.Record, shown: str, timeout: float,
+                    lasting: bool = False) -> Store:
+    """A connection to the store's shared server, or :class:`background.Stale`
+    when it is gone or no longer takes the record's credentials."""
+    def new_driver() -> neo4j.Driver:
+        return GraphDatabase.driver(record.uri, auth=(record.user, record.password))
+    driver = new_driver()
+    try:
+        driver.verify_connectivity()
+    except (AuthError, ServiceUnavailable, OSError, DriverError):
+        driver.close()
+        raise background.Stale() from None
+    return Store(driver, record.database, shown, timeout=timeout, read_only=record.read_only,
+                 reconnect=new_driver if lasting else None, shared=True)
 
 
 @contextlib.contextmanager
-def open_store(db: str | Target | None = None, *, timeout: float | None = None) -> Iterator[Store]:
+def open_store(db: str | Target | None = None, *, timeout: float | None = None,
+               lasting: bool = False) -> Iterator[Store]:
     """Open the graph for reading: the embedded store's current build (opened
     read-only, after an integrity check), or a server. ``db`` is what
     ``--db`` takes, or a :class:`Target`; ``timeout`` is the time limit of
     each query in seconds (default: the target's, else ``$HTKG_QUERY_TIMEOUT``,
-    else 120)."""
+    else 120). ``lasting`` keeps the store usable after a read is stopped
+    while it runs (see :class:`Store`), for a process that serves many reads.
+
+    An embedded store is read through the server running for it (started
+    in the background if none is, :mod:`htkg.graph.background`) unless
+    ``HTKG_SERVER=off``; else through an engine of this process's own.
+    """
     target = resolve_target(db, timeout=timeout)
     limit = query_timeout(target.timeout)
     if target.uri:
         store = _connect(target.uri, target.user, target.password, target.database, target.shown,
-                         timeout=limit)
+                         timeout=limit, lasting=lasting)
         try:
             yield store
         finally:
             store.close()
         return
-    with embedded.StoreLock(target.path, claim=False):
-        generation = embedded.current_generation(target.path)
-        if generation is None:
-            raise StoreError(f"no graph has been built in {target.path} yet; run 'htkg build' first")
+    embedded.require_store(target.path)
+    shared = background.lease(target.path, limit, lambda record: _connect_shared(
+        record, target.shown, limit, lasting)) if servers.enabled() else None
+    if shared is not None:
+        store, lease = shared
+        try:
+            yield store
+        finally:
+            store.close()
+            lease.release()
+        return
+    generation, pin = embedded.open_current(target.path)
+    store = None
+    try:
         server = embedded.start_server(generation, read_only=True, timeout=limit)
-        store = None
         try:
             embedded.check_integrity(target.path, generation, server)
             store = _connect(server.uri, server.user, server.password, embedded.DATABASE,
-                             target.shown, timeout=limit, read_only=True, give_up=server.abandon)
+                             target.shown, timeout=limit, read_only=True, give_up=server.abandon,
+                             lasting=lasting)
             try:
                 yield store
             finally:
                 store.close()
         finally:
-            if store is None or not store.abandoned:
+            if store is not None and store.stuck and not store.abandoned:
+                server.abandon()    # a read given up may still run in the engine: stop waits
+            elif store is None or not store.abandoned:
                 server.stop()
+    finally:
+        if store is None or not store.abandoned:   # else held until the process ends
+            pin.release()
+            generations.collect(target.path)

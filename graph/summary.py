@@ -18,9 +18,12 @@ provenance names the files of the relationships it sums, with the tag
 from __future__ import annotations
 
 import operator
+from typing import TYPE_CHECKING
 
-from htkg.graph.model import KnowledgeGraph
 from htkg.graph.records import Provenance, provenance
+
+if TYPE_CHECKING:   # named in annotations only: a read that needs TYPE loads no networkx
+    from htkg.graph.model import KnowledgeGraph
 
 TYPE = "REFERRED_QUARTER"
 LOADER = "summary"

@@ -28,7 +28,8 @@ from htkg.graph import embedded
 from htkg.graph.bolt import BoltWriter
 from htkg.graph.bulk import BulkWriter
 from htkg.graph.model import KnowledgeGraph
-from htkg.graph.store import Store, Target, _connect, _driver_message, resolve_target
+from htkg.graph.driver_errors import driver_message
+from htkg.graph.store import Store, Target, _connect, resolve_target
 from htkg.graph.succession import annotate as annotate_status
 from htkg.graph.summary import summarise_referrals
 from htkg.graph.writing import (WriteStats, Writer, _Unverified, create_constraints, verify,
@@ -117,6 +118,7 @@ class EmbeddedWriter(Writer):
         self.target = Target(path=path)
         self._lock: embedded.StoreLock | None = None
         self._generation: Path | None = None
+        self._pin: embedded.GenerationLock | None = None
         self._server = None
         self._store: Store | None = None
         self._writer: BulkWriter | None = None
@@ -138,6 +140,10 @@ class EmbeddedWriter(Writer):
 
     def _start(self, kg: KnowledgeGraph) -> None:
         self._generation = embedded.new_generation(self.path)
+        # Held until the engine has closed it: once published, no reader
+        # opens it while this process still writes it (the summary, the map).
+        self._pin = embedded.GenerationLock(self._generation, self.path).take(exclusive=True,
+                                                                              wait=0)
         self._server = embedded.start_server(self._generation, create=True)
         self._store = _connect(self._server.uri, self._server.user, self._server.password,
                                embedded.DATABASE, str(self.path))
@@ -191,7 +197,7 @@ class EmbeddedWriter(Writer):
         except Neo4jError as exc:
             if _is_disk_full(exc) or free_bytes(self.path) < MARGIN_BYTES:
                 raise _disk_full(self.path) from None
-            raise StoreError(f"writing the embedded store failed: {_driver_message(exc)}") from None
+            raise StoreError(f"writing the embedded store failed: {driver_message(exc)}") from None
         except Exception as exc:
             if _is_disk_full(exc) or free_bytes(self.path) < MARGIN_BYTES:
                 raise _disk_full(self.path) from None
@@ -230,4 +236,7 @@ class EmbeddedWriter(Writer):
         if self._server is not None:
             self._server.stop()
             self._server = None
+        if self._pin is not None:
+            self._pin.release()
+            self._pin = None
         self._writer = None

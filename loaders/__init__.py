@@ -5,24 +5,38 @@ loaded: the registry first, so every name a later file uses can resolve, then
 GOV.UK's organisations, which complete the registry entries that extend them);
 :func:`route` finds the one that recognises a file. Building from loaders is
 :mod:`htkg.pipeline`'s work.
+
+The loaders are imported when first named, not with this package: they pull
+in the graph model (and networkx), which a command that only reads the store
+does not need, though it looks names up in :mod:`.nationality`.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
 from htkg import textfile
-from htkg.loaders import geography, govuk, minutes, nrm, rdf, registry
 from htkg.loaders.base import FileReport, Loader, Source
 
-#: Every loader, in the order they are asked and their files loaded.
-LOADERS: tuple[Loader, ...] = (registry, govuk, geography, minutes, nrm, rdf)
+__all__ = ["FileReport", "LOADERS", "Loader", "Source", "known_kinds", "loaders", "route",
+           "unknown_kind"]
 
-__all__ = ["FileReport", "LOADERS", "Loader", "Source", "known_kinds", "route", "unknown_kind"]
+
+def loaders() -> tuple[Loader, ...]:
+    """Every loader, in the order they are asked and their files loaded."""
+    # deferred: they pull in networkx
+    from htkg.loaders import geography, govuk, minutes, nrm, rdf, registry
+    return (registry, govuk, geography, minutes, nrm, rdf)
+
+
+def __getattr__(name: str):
+    if name == "LOADERS":
+        return loaders()
+    raise AttributeError(f"module 'htkg.loaders' has no attribute {name!r}")
 
 
 def route(source: Source) -> Loader | None:
     """The loader that recognises a file, or None."""
-    for loader in LOADERS:
+    for loader in loaders():
         if loader.recognises(source):
             return loader
     return None
@@ -30,7 +44,7 @@ def route(source: Source) -> Loader | None:
 
 def known_kinds() -> str:
     """The kinds of file htkg reads, for error messages."""
-    return "; ".join(f"{m.NAME} ({m.DESCRIPTION})" for m in LOADERS)
+    return "; ".join(f"{m.NAME} ({m.DESCRIPTION})" for m in loaders())
 
 
 def unknown_kind(path: Path) -> str:

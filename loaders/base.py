@@ -30,12 +30,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Protocol, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Protocol, Union
 
 from htkg import textfile
-from htkg.graph.model import KnowledgeGraph, Unresolved
-from htkg.graph.records import Edge, Node
+from htkg.graph.records import Edge, Node, Unresolved
 from htkg.graph.resolver import Resolver
+
+if TYPE_CHECKING:   # named in annotations only: the loaders' protocol loads no networkx
+    from htkg.graph.model import KnowledgeGraph
 
 __all__ = ["CheckedRows", "Edge", "EdgeRows", "FileReport", "GraphContext", "Loader", "Node",
            "Note", "ReadContext", "Record", "RowsRead", "Source", "Unresolved"]

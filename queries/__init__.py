@@ -5,9 +5,9 @@
 runs the query read-only; ``with_caveat`` puts a query's caveat on each row.
 """
 from htkg.queries.catalogue import (Catalogue, Param, SavedQuery, load_catalogue, parse_query,
-                                    read_query, run_query, used_parameters, user_dirs,
-                                    with_caveat)
+                                    read_query, used_parameters, user_dirs)
 from htkg.queries.params import TYPES, bind
+from htkg.queries.running import run_query, with_caveat
 
 __all__ = ["Catalogue", "Param", "SavedQuery", "TYPES", "bind", "load_catalogue", "parse_query",
            "read_query", "run_query", "used_parameters", "user_dirs", "with_caveat"]

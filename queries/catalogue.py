@@ -15,7 +15,7 @@ line), ``param`` (one per parameter: ``NAME (TYPE[, required|, default
 VALUE]) description``), ``example`` (one or more), ``note`` (optional), and
 ``caveat`` (optional): what a reader must know before repeating a figure the
 query gives. ``htkg query`` prints it with every result: a line above the
-table, and a ``caveat`` field on each row in JSON and CSV (:func:`with_caveat`).
+table, and a ``caveat`` field on each row in JSON and CSV (:func:`htkg.queries.running.with_caveat`).
 A line indented after ``//`` continues the field above it. Every ``$name`` the
 Cypher uses must be declared, and every declared parameter used.
 :func:`parse_query` is pure; :func:`read_query` only opens the file.
@@ -31,7 +31,7 @@ from typing import Any, Iterable, Iterator
 
 from htkg.errors import LoadError, QueryError
 from htkg.textfile import UNSAFE, char_name, read_utf8, split_lines
-from htkg.queries.params import TYPES, bind, convert
+from htkg.queries.params import TYPES, convert
 
 BUNDLED = Path(__file__).resolve().parent
 ENV = "HTKG_QUERIES"
@@ -377,29 +377,3 @@ def load_catalogue(dirs: Iterable[str | Path] = (), bundled: bool = True) -> Cat
         for q in read_folder(d):
             cat.add(q)
     return cat
-
-
-def with_caveat(columns: list[str], rows: list[dict], caveat: str
-                ) -> tuple[list[str], list[dict]]:
-    """The rows with a ``caveat`` field on each (and the column last), so that a
-    figure taken from JSON or CSV keeps its caveat; unchanged without one, or
-    when the query returns a ``caveat`` column of its own.
-
-    >>> with_caveat(["country", "people"], [{"country": "Albania", "people": 3}], "Partial.")
-    (['country', 'people', 'caveat'], [{'country': 'Albania', 'people': 3, 'caveat': 'Partial.'}])
-    """
-    if not caveat or "caveat" in columns:
-        return columns, rows
-    return [*columns, "caveat"], [{**row, "caveat": caveat} for row in rows]
-
-
-def run_query(store, query: SavedQuery, given: dict[str, Any] | None = None):
-    """Bind the given values to the query's parameters and run it read-only.
-
-    Returns the store's ``Result`` (columns, rows).
-    """
-    params = bind(query, dict(given or {}), store)
-    result = store.read(query.cypher, params)
-    if not result.columns and not result.rows:
-        result.columns = query.columns
-    return result

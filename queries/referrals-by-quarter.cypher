@@ -3,6 +3,7 @@
 // param: country (country) only people of this nationality
 // param: nation (nation) only first responders registered for that nation alone (see top-source-countries)
 // param: kind (kind) only first responders of this kind (ngo, police_force, local_authority...)
+// param: responder (organisation) only this first responder: its own trend
 // param: start (quarter) from this quarter on (YYYYQn)
 // param: end (quarter) up to this quarter (YYYYQn)
 // param: exploitation (exploitation) only people referred for this exploitation type
@@ -10,6 +11,7 @@
 // example: htkg query referrals-by-quarter -p country=Nigeria
 // example: htkg query referrals-by-quarter -p nation=Scotland -p start=2023Q1
 // example: htkg query referrals-by-quarter -p exploitation=labour
+// example: htkg query referrals-by-quarter -p responder="Salvation Army"
 // note: One row per quarter and kind of first responder. With a country, a row's people
 //   equal the country's row of top-source-countries with the same year, quarter and
 //   kind. Without one, each person counts once, as in the published tables: a dual
@@ -21,6 +23,7 @@
 //   published as Unknown; under a first responder htkg could not resolve, whose kind is
 //   not known: a row of its own, without a kind, and none with a kind or nation filter):
 //   people + left_out is the published figure. htkg query unattributed lists them.
+//   With a responder, its own quarters (an app's or report's trend for one body).
 CALL {
   MATCH (c:Country) WHERE $exploitation IS NULL AND c.id = $country
   WITH c
@@ -29,7 +32,8 @@ CALL {
          0 AS left_out, null AS why
   UNION ALL
   MATCH (o:Organisation)
-  WHERE $exploitation IS NULL AND $country IS NULL AND ($kind IS NULL OR o.kind = $kind)
+  WHERE $exploitation IS NULL AND $country IS NULL AND ($responder IS NULL OR o.id = $responder)
+    AND ($kind IS NULL OR o.kind = $kind)
     AND ($nation IS NULL OR (size(o.nation) = 1 AND o.nation[0] = $nation))
   WITH o
   MATCH (o)-[r:REFERRED_QUARTER]->(c:Country)
@@ -44,7 +48,8 @@ CALL {
          0 AS left_out, null AS why
   UNION ALL
   MATCH (o:Organisation)
-  WHERE $exploitation IS NOT NULL AND $country IS NULL AND ($kind IS NULL OR o.kind = $kind)
+  WHERE $exploitation IS NOT NULL AND $country IS NULL
+    AND ($responder IS NULL OR o.id = $responder) AND ($kind IS NULL OR o.kind = $kind)
     AND ($nation IS NULL OR (size(o.nation) = 1 AND o.nation[0] = $nation))
   WITH o
   MATCH (o)-[r:REFERRED]->(c:Country)
@@ -67,7 +72,7 @@ CALL {
                               ELSE u.nationality END} AS why
 }
 WITH o, year, quarter, people, sources, left_out, why
-WHERE ($kind IS NULL OR o.kind = $kind)
+WHERE ($responder IS NULL OR o.id = $responder) AND ($kind IS NULL OR o.kind = $kind)
   AND ($nation IS NULL OR (size(o.nation) = 1 AND o.nation[0] = $nation))
   AND ($start IS NULL OR year * 10 + quarter >= $start)
   AND ($end IS NULL OR year * 10 + quarter <= $end)

@@ -23,7 +23,8 @@ from htkg.reports.files import (FORMATS, KINDS, ReportResult, default_path, make
 from htkg.reports.html import render_html
 from htkg.reports.markdown import render_markdown
 from htkg.reports.nation import nation_report
+from htkg.reports.trend import Trend, figures_context, referral_trend
 
-__all__ = ["FORMATS", "KINDS", "Report", "ReportResult", "country_report", "default_path",
-           "make_report", "nation_report", "render", "render_html", "render_markdown",
-           "write_report"]
+__all__ = ["FORMATS", "KINDS", "Report", "ReportResult", "Trend", "country_report",
+           "default_path", "figures_context", "make_report", "nation_report",
+           "referral_trend", "render", "render_html", "render_markdown", "write_report"]

