@@ -34,13 +34,21 @@ from htkg.queries.params import anchors as named_entities, check as check_params
 from htkg.selection.base import (ALL_NODES, ALL_RELATIONSHIPS, MAX_NODES, SUMMARY, SUMMED,
                                  UNATTRIBUTED, UNATTRIBUTED_NOTE, _NODE, _NODES_BY_ID,
                                  _RELS_TOUCHING, _STAR, Entity, Relationship, Selection,
-                                 _add_entities, _label, _relationships, _too_large,
+                                 _add_entities, _label, _relationships,
                                  _with_totals, keeps, normalise_filters, read_ids)
 
 __all__ = ["ALL_NODES", "ALL_RELATIONSHIPS", "Entity", "MAX_NODES", "Relationship", "SUMMARY",
            "SUMMED", "Selection", "UNATTRIBUTED", "UNATTRIBUTED_NOTE", "around", "check",
            "everything", "find_query", "keeps", "neighbourhood", "normalise_filters",
            "overview", "read_ids", "saved_query", "select"]
+
+
+def _too_large(n: int, what: str) -> QueryError:
+    # Here, not in .base, so that the limit in the message is the one checked (MAX_NODES).
+    return QueryError(
+        f"{what} would have {n} nodes, more than the {MAX_NODES} a map can show legibly; "
+        f"narrow it with --focus ENTITY (and --depth), --kind K or --label L, or map a saved "
+        f"query with --query NAME")
 
 
 def everything(store, progress: Callable[[str, int, int], None] | None = None) -> Selection:

@@ -105,13 +105,6 @@ def keeps(label: str, props: dict, labels: list[str], kinds: list[str]) -> bool:
     return label in labels or (label == "Organisation" and props.get("kind") in kinds)
 
 
-def _too_large(n: int, what: str) -> QueryError:
-    return QueryError(
-        f"{what} would have {n} nodes, more than the {MAX_NODES} a map can show legibly; "
-        f"narrow it with --focus ENTITY (and --depth), --kind K or --label L, or map a saved "
-        f"query with --query NAME")
-
-
 # -- reading ------------------------------------------------------------------------
 def _label(labels: list[str]) -> str:
     """The node's label the schema declares (its only one, as htkg writes them;
