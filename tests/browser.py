@@ -233,6 +233,16 @@ def screenshot(html: str | Path, out: str | Path, width: int = 1400, height: int
     return Path(out)
 
 
+def browser_or_skip(**options) -> "Browser":
+    """A :class:`Browser` for a test fixture; the test is skipped, with the reason,
+    when Chromium cannot be had here."""
+    import pytest  # deferred: this module also runs as a script, without pytest
+    try:
+        return Browser(**options)
+    except BrowserUnavailable as exc:
+        pytest.skip(str(exc))
+
+
 if __name__ == "__main__":
     import argparse
     ap = argparse.ArgumentParser(description="Screenshot a map page in headless Chromium.")

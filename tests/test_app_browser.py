@@ -39,11 +39,8 @@ def downloads(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def browser(downloads):
     sys.path.insert(0, str(TESTS))
-    from browser import Browser, BrowserUnavailable
-    try:
-        b = Browser(offline=False, flags=(LOCAL_ONLY,))
-    except BrowserUnavailable as exc:
-        pytest.skip(str(exc))
+    from browser import browser_or_skip
+    b = browser_or_skip(offline=False, flags=(LOCAL_ONLY,))
     try:
         b.driver.execute_cdp_cmd("Browser.setDownloadBehavior", {
             "behavior": "allow", "downloadPath": str(downloads)})

@@ -114,11 +114,8 @@ def big_map(tmp_path_factory) -> tuple[Path, float]:
 def browser():
     import sys
     sys.path.insert(0, str(TESTS))
-    from browser import Browser, BrowserUnavailable
-    try:
-        b = Browser()
-    except BrowserUnavailable as exc:
-        pytest.skip(str(exc))
+    from browser import browser_or_skip
+    b = browser_or_skip()
     yield b
     b.quit()
 

@@ -329,11 +329,8 @@ def test_build_overview_is_the_summary(tmp_path):
 @pytest.fixture(scope="module")
 def browser():
     sys.path.insert(0, str(TESTS))
-    from browser import Browser, BrowserUnavailable
-    try:
-        b = Browser(width=1400, height=900)
-    except BrowserUnavailable as exc:
-        pytest.skip(str(exc))
+    from browser import browser_or_skip
+    b = browser_or_skip(width=1400, height=900)
     yield b
     b.quit()
 

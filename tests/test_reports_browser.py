@@ -23,11 +23,8 @@ A4 = {"paperWidth": 8.27, "paperHeight": 11.69, "printBackground": True,
 @pytest.fixture(scope="module")
 def browser():
     sys.path.insert(0, str(TESTS))
-    from browser import Browser, BrowserUnavailable
-    try:
-        b = Browser()
-    except BrowserUnavailable as exc:
-        pytest.skip(str(exc))
+    from browser import browser_or_skip
+    b = browser_or_skip()
     yield b
     b.quit()
 
